@@ -1,0 +1,102 @@
+/**
+ * The small interfaces that the orchestration (`monitor.ts`) needs from the world.
+ * Adapters (`adapters/fs-*`, `adapters/s3-*`, `adapters/sns-*`, `adapters/console-*`) implement them;
+ * SDK clients come in through the adapters' constructors. Keys are always relative to the store or
+ * output root (`policy/…`, `drills/<rowId>/…`, `reports/…`, `state/…`); an adapter adds its own prefix.
+ */
+import type { Alert } from './core/alerts';
+
+/** Metadata of one stored object, as the store reports it. */
+export interface ObjectMeta {
+  /** Key relative to the store root, e.g. `drills/incident-sev1/20261120T100500Z-d1.json`. */
+  readonly key: string;
+  /** Size in bytes (from the listing where there is one). */
+  readonly size: number;
+  /** ISO-8601 time of the last modification (S3 LastModified, file mtime), or null when unknown. */
+  readonly lastModified: string | null;
+  /** S3 ETag (quotes stripped) or null for a local file. */
+  readonly etag: string | null;
+  /** S3 VersionId where the bucket is versioned, else null. */
+  readonly versionId: string | null;
+}
+
+/** An object read in full. */
+export interface StoredObject extends ObjectMeta {
+  readonly bytes: Uint8Array;
+}
+
+/** The outcome of reading one object: never throws for a missing, oversized or unreadable object. */
+export type ReadResult =
+  | { readonly kind: 'ok'; readonly object: StoredObject }
+  | { readonly kind: 'missing'; readonly key: string }
+  | { readonly kind: 'too-large'; readonly key: string; readonly size: number }
+  | { readonly kind: 'error'; readonly key: string; readonly message: string };
+
+export interface ListDrillsOptions {
+  /** Only keys that sort strictly after `drills/<rowId>/<startAfter>` (S3 `StartAfter`). */
+  readonly startAfter?: string;
+  /** Only keys that sort at or before `drills/<rowId>/<endAt>` (the fallback listing of older history). */
+  readonly endAt?: string;
+}
+
+export interface EvidenceStore {
+  /** Human-readable location, e.g. `s3://bucket/prefix` or `/path/to/store`. */
+  readonly location: string;
+  /** Throws `StoreUnreachableError` when the store cannot be reached at all (no bucket, no directory, access denied). */
+  checkReachable(): Promise<void>;
+  /** Reads one object; objects larger than `maxBytes` are refused with `too-large` without reading their body. */
+  read(key: string, maxBytes: number): Promise<ReadResult>;
+  /**
+   * Lists the drill artifacts of one row (`drills/<rowId>/…`), in any order; the caller orders them.
+   * Throws `StoreUnreachableError` only when listing itself is impossible.
+   */
+  listDrills(rowId: string, options?: ListDrillsOptions): Promise<readonly ObjectMeta[]>;
+}
+
+/** Where reports go. `put` throws `ReportWriteError` when the write fails: the run must fail loudly. */
+export interface ReportSink {
+  readonly location: string;
+  put(key: string, body: string, contentType: 'application/json'): Promise<void>;
+}
+
+/** The alert ledger in `state/`, written with optimistic concurrency. */
+export interface LedgerStore {
+  /** Returns the raw ledger bytes and an opaque version (ETag), or null bytes when there is no ledger yet. */
+  read(): Promise<{ readonly bytes: Uint8Array | null; readonly version: string | null }>;
+  /**
+   * Writes the ledger only if it is still at `expectedVersion` (null: only if it does not exist yet).
+   * Returns `conflict` when another run changed it in between; throws `ReportWriteError` on any other failure.
+   */
+  write(
+    body: string,
+    expectedVersion: string | null,
+  ): Promise<{ readonly kind: 'ok'; readonly version: string | null } | { readonly kind: 'conflict' }>;
+}
+
+export interface PublishResult {
+  /** Ids (`Alert.id`) of the alerts that were delivered. */
+  readonly delivered: readonly string[];
+  /** Alerts that could not be delivered after retries, with the cause. */
+  readonly failed: readonly { readonly id: string; readonly error: string }[];
+}
+
+/** Where alerts go (SNS, stdout, a JSON-lines file). Never throws for a delivery failure: reports it in `failed`. */
+export interface AlertSink {
+  readonly location: string;
+  publish(alerts: readonly Alert[]): Promise<PublishResult>;
+}
+
+/** The few real failures that stop a run. Everything else is a finding in the report. */
+export class StoreUnreachableError extends Error {
+  override readonly name = 'StoreUnreachableError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+export class ReportWriteError extends Error {
+  override readonly name = 'ReportWriteError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}

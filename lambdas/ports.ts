@@ -4,7 +4,7 @@
  * SDK clients come in through the adapters' constructors. Keys are always relative to the store or
  * output root (`policy/…`, `drills/<rowId>/…`, `reports/…`, `state/…`); an adapter adds its own prefix.
  */
-import type { Alert } from './core/alerts';
+import type { Alert } from './core/schemas';
 
 /** Metadata of one stored object, as the store reports it. */
 export interface ObjectMeta {

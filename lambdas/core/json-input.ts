@@ -1,0 +1,72 @@
+/** Decoding of raw bytes into JSON, and zod issues into one-line messages with a JSON path. Pure. */
+import type { z } from 'zod';
+
+export const MAX_DOCUMENT_BYTES = 5 * 1024 * 1024;
+
+export type Decoded = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly reason: string };
+
+/** UTF-8 (strict) then JSON. Never throws. */
+export function decodeJson(bytes: Uint8Array): Decoded {
+  if (bytes.byteLength > MAX_DOCUMENT_BYTES) {
+    return { ok: false, reason: `larger than 5 MiB (${bytes.byteLength} bytes)` };
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    return { ok: false, reason: 'not valid UTF-8' };
+  }
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    return { ok: false, reason: `not valid JSON (${detail.split('\n')[0] ?? ''})` };
+  }
+}
+
+/** `rows[3].requiredRoles` from `['rows', 3, 'requiredRoles']`, prefixed with `base`. */
+export function formatPath(segments: readonly PropertyKey[], base = ''): string {
+  let out = base;
+  for (const segment of segments) {
+    if (typeof segment === 'number') out += `[${segment}]`;
+    else out += out === '' ? String(segment) : `.${String(segment)}`;
+  }
+  return out === '' ? '$' : out;
+}
+
+function valueAt(root: unknown, segments: readonly PropertyKey[]): unknown {
+  let current: unknown = root;
+  for (const segment of segments) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<PropertyKey, unknown>)[segment];
+  }
+  return current;
+}
+
+export interface IssueMessage {
+  readonly kind: 'unknown-field' | 'schema';
+  readonly path: string;
+  readonly message: string;
+}
+
+/**
+ * One message per zod issue. Unrecognized keys become one `unknown-field` message per key; a missing
+ * field says "is required" rather than "received undefined".
+ */
+export function describeIssues(issues: readonly z.core.$ZodIssue[], root: unknown, base = ''): IssueMessage[] {
+  const out: IssueMessage[] = [];
+  for (const issue of issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        const path = formatPath([...issue.path, key], base);
+        out.push({ kind: 'unknown-field', path, message: `${path}: unknown field "${key}" is not part of the schema` });
+      }
+      continue;
+    }
+    const path = formatPath(issue.path, base);
+    const missing = issue.code === 'invalid_type' && valueAt(root, issue.path) === undefined;
+    const detail = missing ? `required field is missing (expected ${issue.expected})` : issue.message;
+    out.push({ kind: 'schema', path, message: `${path}: ${detail}` });
+  }
+  return out;
+}

@@ -1,0 +1,294 @@
+/**
+ * Every document the monitor reads or writes, as zod schemas (`XxxSchema`), with the types inferred from
+ * them in one place. JSON Schemas in `schemas/` are generated from these (`npm run schemas`).
+ */
+import { z } from 'zod';
+
+export const POLICY_SCHEMA_VERSION = 'usr-operational-readiness-policy/v1';
+export const EVIDENCE_SCHEMA_VERSION = 'usr-drill-evidence/v1';
+export const SCHEDULE_SCHEMA_VERSION = 'usr-cutover-schedule/v1';
+export const LEDGER_SCHEMA_VERSION = 'usr-readiness-alert-ledger/v1';
+
+const isoDateTime = z.iso.datetime({ offset: true });
+
+// ---------------------------------------------------------------- inputs
+
+export const PhaseSchema = z.enum(['pre-cutover', 'cutover', 'post-cutover', 'incident']);
+export const SeverityClassSchema = z.enum(['sev1', 'sev2', 'sev3', 'n/a']);
+
+/** `USROperationalReadinessRowV1`, exactly as in the spec. Unknown fields are reported, not accepted. */
+export const PolicyRowSchema = z.strictObject({
+  id: z.string().min(1),
+  phase: PhaseSchema,
+  runbookId: z.string().min(1),
+  severityClass: SeverityClassSchema,
+  requiredRoles: z.array(z.string()),
+  requiredArtifacts: z.array(z.string()),
+  communicationChannels: z.array(z.string()),
+  maxResponseMinutes: z.number(),
+  maxRecoveryMinutes: z.number(),
+  blocking: z.boolean(),
+});
+export type PolicyRow = z.infer<typeof PolicyRowSchema>;
+export type Phase = z.infer<typeof PhaseSchema>;
+
+export const RunbookCatalogSchema = z.record(z.string(), z.strictObject({ version: z.string().min(1) }));
+
+export const PolicyDocumentSchema = z.strictObject({
+  schemaVersion: z.literal(POLICY_SCHEMA_VERSION),
+  policyVersion: z.string().optional(),
+  runbooks: RunbookCatalogSchema.optional(),
+  rows: z.array(PolicyRowSchema),
+});
+export type PolicyDocument = z.infer<typeof PolicyDocumentSchema>;
+
+/** The policy file: the wrapper document or a bare array of rows. */
+export const PolicyFileSchema = z.union([PolicyDocumentSchema, z.array(PolicyRowSchema)]);
+
+export const RemediationSchema = z.object({
+  owner: z.string().optional(),
+  /** A date (`2026-11-27`, runs to the end of that UTC day) or a date-time with a zone. */
+  eta: z.string().optional(),
+});
+
+/** One drill's evidence artifact (CONTRACT §3). Fields beyond the required ones are optional for validity. */
+export const DrillEvidenceSchema = z.object({
+  schemaVersion: z.literal(EVIDENCE_SCHEMA_VERSION),
+  drillId: z.string().min(1),
+  rowId: z.string().min(1),
+  drillType: z.enum(['incident', 'rollback']),
+  runbookId: z.string().min(1),
+  runbookVersion: z.string().optional(),
+  outcome: z.enum(['pass', 'fail']),
+  startedAt: isoDateTime.optional(),
+  completedAt: isoDateTime,
+  responseMinutes: z.number().optional(),
+  recoveryMinutes: z.number().optional(),
+  rolesPresent: z.array(z.string()).optional(),
+  artifactsProduced: z.array(z.string()).optional(),
+  channelsUsed: z.array(z.string()).optional(),
+  remediation: RemediationSchema.optional(),
+  rerunOf: z.string().optional(),
+});
+export type DrillEvidence = z.infer<typeof DrillEvidenceSchema>;
+
+export const CutoverWindowSchema = z.strictObject({
+  id: z.string().min(1),
+  startsAt: isoDateTime,
+  endsAt: isoDateTime,
+  description: z.string().optional(),
+});
+export type CutoverWindow = z.infer<typeof CutoverWindowSchema>;
+
+/** `schedule/cutover-windows.json` (optional). A bare array of windows is also accepted. */
+export const CutoverScheduleSchema = z.union([
+  z.strictObject({
+    schemaVersion: z.literal(SCHEDULE_SCHEMA_VERSION),
+    windows: z.array(CutoverWindowSchema),
+  }),
+  z.array(CutoverWindowSchema),
+]);
+
+// ---------------------------------------------------------------- outputs
+
+export const SeveritySchema = z.enum(['error', 'warning']);
+export type Severity = z.infer<typeof SeveritySchema>;
+
+export const FindingSchema = z.object({
+  code: z.string(),
+  severity: SeveritySchema,
+  rowId: z.string().optional(),
+  path: z.string().optional(),
+  key: z.string().optional(),
+  message: z.string(),
+});
+export type Finding = z.infer<typeof FindingSchema>;
+
+export const RowFindingSchema = z.object({
+  code: z.string(),
+  severity: SeveritySchema,
+  message: z.string(),
+  key: z.string().optional(),
+  drillId: z.string().optional(),
+  windowId: z.string().optional(),
+  deadline: z.string().optional(),
+});
+export type RowFinding = z.infer<typeof RowFindingSchema>;
+
+export const StatusSchema = z.enum(['compliant', 'due-soon', 'overdue', 'never-drilled', 'cutover-uncovered']);
+export type Status = z.infer<typeof StatusSchema>;
+
+export const SourceSchema = z.object({
+  key: z.string(),
+  etag: z.string().nullable(),
+  versionId: z.string().nullable(),
+  lastModified: z.string().nullable(),
+  sha256: z.string().nullable(),
+});
+export type Source = z.infer<typeof SourceSchema>;
+
+export const ParametersSchema = z.object({
+  cadenceDays: z.number(),
+  warnDays: z.number(),
+});
+export type Parameters = z.infer<typeof ParametersSchema>;
+
+const reportHeader = {
+  schemaVersion: z.string(),
+  generatedAt: z.string(),
+  asOf: z.string(),
+  monitorVersion: z.string(),
+  parameters: ParametersSchema,
+  store: z.string(),
+  policySource: SourceSchema,
+  policyVersion: z.string().nullable(),
+};
+
+export const ConsumedEvidenceSchema = z.object({
+  rowId: z.string(),
+  key: z.string(),
+  etag: z.string().nullable(),
+  versionId: z.string().nullable(),
+  sha256: z.string(),
+  completedAt: z.string(),
+  runbookVersion: z.string().nullable(),
+});
+export type ConsumedEvidence = z.infer<typeof ConsumedEvidenceSchema>;
+
+export const BlockerSchema = z.object({
+  code: z.string(),
+  rowId: z.string().optional(),
+  message: z.string(),
+});
+export type Blocker = z.infer<typeof BlockerSchema>;
+
+export const PromotionSchema = z.object({
+  decision: z.enum(['go', 'no-go']),
+  window: z.object({ id: z.string(), startsAt: z.string(), endsAt: z.string() }).nullable(),
+  blockers: z.array(BlockerSchema),
+  consumedEvidence: z.array(ConsumedEvidenceSchema),
+});
+export type Promotion = z.infer<typeof PromotionSchema>;
+
+export const AlertDeliverySchema = z.object({
+  sink: z.string(),
+  published: z.number(),
+  undelivered: z.array(z.object({ id: z.string(), alertType: z.string(), rowId: z.string().optional(), error: z.string() })),
+});
+
+export const ValidationReportSchema = z.object({
+  ...reportHeader,
+  findings: z.array(FindingSchema),
+  summary: z.object({
+    rows: z.number(),
+    blockingRows: z.number(),
+    errors: z.number(),
+    warnings: z.number(),
+  }),
+  promotion: PromotionSchema,
+  alerts: AlertDeliverySchema.nullable(),
+});
+export type ValidationReport = z.infer<typeof ValidationReportSchema>;
+
+export const FailureSchema = z.object({
+  key: z.string(),
+  drillId: z.string(),
+  completedAt: z.string(),
+  outcome: z.enum(['pass', 'fail']),
+  reasons: z.array(z.string()),
+  remediation: z.enum(['missing', 'pending', 'overdue', 'not-required']),
+  owner: z.string().nullable(),
+  eta: z.string().nullable(),
+});
+export type Failure = z.infer<typeof FailureSchema>;
+
+export const LastSuccessSchema = z.object({
+  key: z.string(),
+  drillId: z.string(),
+  completedAt: z.string(),
+  runbookVersion: z.string().nullable(),
+  etag: z.string().nullable(),
+  versionId: z.string().nullable(),
+  sha256: z.string(),
+  rerunOf: z.string().nullable(),
+});
+export type LastSuccess = z.infer<typeof LastSuccessSchema>;
+
+export const RowReportSchema = z.object({
+  rowId: z.string(),
+  phase: PhaseSchema,
+  runbookId: z.string(),
+  blocking: z.boolean(),
+  severityClass: SeverityClassSchema,
+  status: StatusSchema,
+  dueAt: z.string().nullable(),
+  lastSuccess: LastSuccessSchema.nullable(),
+  failures: z.array(FailureSchema),
+  findings: z.array(RowFindingSchema),
+  evidenceRead: z.number(),
+});
+export type RowReport = z.infer<typeof RowReportSchema>;
+
+export const DrillReportSchema = z.object({
+  ...reportHeader,
+  drillType: z.enum(['incident', 'rollback']),
+  rows: z.array(RowReportSchema),
+  summary: z.object({
+    compliant: z.number(),
+    'due-soon': z.number(),
+    overdue: z.number(),
+    'never-drilled': z.number(),
+    'cutover-uncovered': z.number(),
+  }),
+});
+export type DrillReport = z.infer<typeof DrillReportSchema>;
+
+// ---------------------------------------------------------------- alerts and ledger
+
+export const AlertTypeSchema = z.enum([
+  'never-drilled',
+  'overdue',
+  'cutover-uncovered',
+  'due-soon',
+  'remediation-missing',
+  'remediation-overdue',
+  'policy-invalid',
+  'recovered',
+  'summary',
+]);
+export type AlertType = z.infer<typeof AlertTypeSchema>;
+
+export const AlertSchema = z.object({
+  /** Deterministic: `<asOf date>/<alertType>/<rowId or "_run">`. */
+  id: z.string(),
+  alertType: AlertTypeSchema,
+  /** Message attributes for SNS filter policies; arrays are `String.Array`. Absent values are omitted. */
+  attributes: z.record(z.string(), z.union([z.string(), z.array(z.string())])),
+  /** One-line human subject, at most 100 characters. */
+  subject: z.string().max(100),
+  /** The JSON body: the subject plus the facts. */
+  body: z.record(z.string(), z.unknown()),
+});
+export type Alert = z.infer<typeof AlertSchema>;
+
+export const LedgerEntrySchema = z.object({
+  rowId: z.string(),
+  problem: AlertTypeSchema,
+  blocking: z.boolean(),
+  firstSeen: z.string(),
+  lastAlerted: z.string().nullable(),
+});
+export type LedgerEntry = z.infer<typeof LedgerEntrySchema>;
+
+export const LedgerSchema = z.object({
+  schemaVersion: z.literal(LEDGER_SCHEMA_VERSION),
+  asOf: z.string(),
+  /** Open problems, keyed `<rowId>/<problem>`. */
+  open: z.record(z.string(), LedgerEntrySchema),
+  lastSummary: z.string().nullable(),
+  /** Alerts that could not be delivered; retried on the next run. */
+  undelivered: z.array(AlertSchema),
+  /** Alerts claimed by a run that has not confirmed delivery yet (a crashed run leaves them here). */
+  pending: z.array(AlertSchema),
+});
+export type Ledger = z.infer<typeof LedgerSchema>;

@@ -1,0 +1,329 @@
+/**
+ * The one orchestration, shared by the CLI and the Lambda handler: load → evaluate → alert → write reports.
+ * Everything it touches comes in through the ports; the clock comes in as `now` and `generatedAt`.
+ */
+import { createHash } from 'node:crypto';
+import packageJson from '../package.json';
+import type { CurrentProblem } from './core/alerts';
+import { currentProblems, parseLedger, planAlerts, settleAlerts } from './core/alerts';
+import type { JudgedDrill } from './core/drills';
+import { judgeArtifact, orderDrills } from './core/drills';
+import type { EvaluationParameters, ListingNote, RowEvaluation } from './core/evaluate-row';
+import { evaluateRow, hasEnough, lastSuccessOf, recentListingStart } from './core/evaluate-row';
+import { MAX_DOCUMENT_BYTES } from './core/json-input';
+import { decidePromotion } from './core/promotion';
+import type { ReportSet } from './core/reports';
+import {
+  INCIDENT_FILE,
+  ROLLBACK_FILE,
+  VALIDATION_FILE,
+  buildReports,
+  reportKeys,
+  serialize,
+} from './core/reports';
+import type { WindowInForce } from './core/schedule';
+import { DAY_MS, nextWindow, parseSchedule, windowInForce } from './core/schedule';
+import type { Alert, Finding, Ledger, PolicyRow, Source, ValidationReport } from './core/schemas';
+import { sortFindings, validatePolicy } from './core/validate-policy';
+import type { AlertSink, EvidenceStore, LedgerStore, ObjectMeta, ReadResult, ReportSink } from './ports';
+import { ReportWriteError } from './ports';
+
+export const MONITOR_VERSION: string = packageJson.version;
+export const DEFAULT_POLICY_KEY = 'policy/usr-operational-readiness-policy.json';
+export const DEFAULT_SCHEDULE_KEY = 'schedule/cutover-windows.json';
+export const LEDGER_KEY = 'state/alert-ledger.json';
+
+export interface MonitorOptions {
+  readonly policyKey: string;
+  readonly scheduleKey: string;
+  readonly parameters: EvaluationParameters;
+  /** How many rows are read at once. */
+  readonly concurrency: number;
+}
+
+export interface MonitorDeps {
+  readonly store: EvidenceStore;
+  readonly reports: ReportSink;
+  /** Null: no alerting (the ledger is left untouched). */
+  readonly alerts: { readonly sink: AlertSink; readonly ledger: LedgerStore } | null;
+  /** The evaluation instant. */
+  readonly now: Date;
+  /** The wall clock, for `generatedAt` only. */
+  readonly clock: () => Date;
+  /** Progress: called after each row is evaluated. */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+export interface RunSummary {
+  readonly asOf: string;
+  readonly decision: 'go' | 'no-go';
+  readonly rows: number;
+  readonly blockingRows: number;
+  readonly statuses: Readonly<Record<string, number>>;
+  readonly errors: number;
+  readonly warnings: number;
+  readonly blockers: number;
+  readonly evidenceRead: number;
+  readonly alertsPublished: number;
+  readonly alertsFailed: number;
+  readonly reportKeys: readonly string[];
+}
+
+export interface RunResult {
+  readonly summary: RunSummary;
+  readonly reports: ReportSet;
+  readonly rows: readonly RowEvaluation[];
+  readonly alerts: readonly Alert[];
+}
+
+export const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+/** Runs `task` over `items` with at most `limit` in flight; results keep the items' order. */
+export async function mapConcurrent<T, R>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await task(items[index] as T, index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
+}
+
+function sourceOf(key: string, read: ReadResult): Source {
+  if (read.kind !== 'ok') return { key, etag: null, versionId: null, lastModified: null, sha256: null };
+  const o = read.object;
+  return { key, etag: o.etag, versionId: o.versionId, lastModified: o.lastModified, sha256: sha256(o.bytes) };
+}
+
+interface CollectedRow {
+  readonly judged: JudgedDrill[];
+  readonly listing: ListingNote[];
+}
+
+/** Reads a row's drills newest first, only as far back as the evaluation needs (see `hasEnough`). */
+async function collectRow(
+  store: EvidenceStore,
+  row: PolicyRow,
+  catalog: Readonly<Record<string, string>> | null,
+  inForce: WindowInForce | null,
+  now: number,
+  parameters: EvaluationParameters,
+): Promise<CollectedRow> {
+  const judged: JudgedDrill[] = [];
+  const listing: ListingNote[] = [];
+  const consume = async (entries: readonly ObjectMeta[]): Promise<void> => {
+    const ordered = orderDrills(entries);
+    for (const item of ordered) listing.push({ key: item.entry.key, conforming: item.conforming });
+    for (const item of ordered) {
+      if (hasEnough(judged, inForce, item.orderAt)) break;
+      const read = await store.read(item.entry.key, MAX_DOCUMENT_BYTES);
+      const raw =
+        read.kind === 'ok'
+          ? {
+              kind: 'ok' as const,
+              bytes: read.object.bytes,
+              ref: {
+                key: read.object.key,
+                etag: read.object.etag,
+                versionId: read.object.versionId,
+                sha256: sha256(read.object.bytes),
+              },
+            }
+          : read;
+      judged.push(judgeArtifact(row, catalog, raw, now));
+    }
+  };
+  const startAfter = recentListingStart(now, inForce, parameters);
+  await consume(await store.listDrills(row.id, { startAfter }));
+  if (!lastSuccessOf(judged)) await consume(await store.listDrills(row.id, { endAt: startAfter }));
+  listing.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return { judged, listing };
+}
+
+interface AlertOutcome {
+  readonly alerts: readonly Alert[];
+  readonly failed: readonly { readonly id: string; readonly error: string }[];
+  readonly ledgerProblem: string | null;
+}
+
+const MAX_LEDGER_ATTEMPTS = 5;
+
+/** Claims the alerts in the ledger (optimistic concurrency), publishes them, then settles the ledger. */
+async function alertThroughLedger(
+  sink: AlertSink,
+  ledgerStore: LedgerStore,
+  problems: readonly CurrentProblem[],
+  rowsById: ReadonlyMap<string, PolicyRow>,
+  context: Parameters<typeof planAlerts>[3],
+): Promise<AlertOutcome> {
+  const now = context.now;
+  for (let attempt = 1; attempt <= MAX_LEDGER_ATTEMPTS; attempt++) {
+    const stored = await ledgerStore.read();
+    const { ledger: previous, problem: ledgerProblem } = parseLedger(stored.bytes, now);
+    const plan = planAlerts(previous, problems, rowsById, context);
+    if (plan.alerts.length === 0) return { alerts: [], failed: [], ledgerProblem };
+    const claim = await ledgerStore.write(serialize(plan.claimed), stored.version);
+    if (claim.kind === 'conflict') continue;
+
+    const result = await sink.publish(plan.alerts);
+    const delivered = new Set(result.delivered);
+    const failed = [
+      ...result.failed,
+      ...plan.alerts
+        .filter((a) => !delivered.has(a.id) && !result.failed.some((f) => f.id === a.id))
+        .map((a) => ({ id: a.id, error: 'not acknowledged by the alert sink' })),
+    ];
+
+    let current: Ledger = plan.claimed;
+    let version = claim.version;
+    for (let settle = 1; settle <= MAX_LEDGER_ATTEMPTS; settle++) {
+      const written = await ledgerStore.write(serialize(settleAlerts(current, previous, plan, failed)), version);
+      if (written.kind === 'ok') return { alerts: plan.alerts, failed, ledgerProblem };
+      const reread = await ledgerStore.read();
+      current = parseLedger(reread.bytes, now).ledger;
+      version = reread.version;
+    }
+    throw new ReportWriteError(`${LEDGER_KEY}: could not settle the alert ledger after ${MAX_LEDGER_ATTEMPTS} conflicts`);
+  }
+  throw new ReportWriteError(`${LEDGER_KEY}: could not claim the alert ledger after ${MAX_LEDGER_ATTEMPTS} conflicts`);
+}
+
+/** One run of the monitor. Throws only `StoreUnreachableError` and `ReportWriteError`. */
+export async function runMonitor(deps: MonitorDeps, options: MonitorOptions): Promise<RunResult> {
+  const { store, parameters } = { store: deps.store, parameters: options.parameters };
+  const now = deps.now.getTime();
+  const cadenceMs = parameters.cadenceDays * DAY_MS;
+  await store.checkReachable();
+
+  const policyRead = await store.read(options.policyKey, MAX_DOCUMENT_BYTES);
+  const policy = validatePolicy(options.policyKey, policyRead);
+  const scheduleRead = await store.read(options.scheduleKey, MAX_DOCUMENT_BYTES);
+  const schedule = parseSchedule(options.scheduleKey, scheduleRead);
+  const inForce = windowInForce(schedule.windows, now, cadenceMs);
+
+  let done = 0;
+  const rows = await mapConcurrent(policy.rows, options.concurrency, async (row) => {
+    const collected = await collectRow(store, row, policy.catalog, inForce, now, parameters);
+    const evaluation = evaluateRow(row, collected.judged, collected.listing, inForce, now, parameters);
+    deps.onProgress?.(++done, policy.rows.length);
+    return evaluation;
+  });
+
+  const documentFindings: Finding[] = sortFindings([...policy.findings, ...schedule.findings]);
+  const promotion = decidePromotion(
+    documentFindings,
+    rows.map((r) => r.report),
+    nextWindow(schedule.windows, now, cadenceMs),
+  );
+  const statuses: Record<string, number> = {
+    compliant: 0,
+    'due-soon': 0,
+    overdue: 0,
+    'never-drilled': 0,
+    'cutover-uncovered': 0,
+  };
+  for (const r of rows) statuses[r.report.status] = (statuses[r.report.status] ?? 0) + 1;
+  const [validationKey] = reportKeys(now, VALIDATION_FILE);
+
+  let alertOutcome: AlertOutcome | null = null;
+  let alertSection: ValidationReport['alerts'] = null;
+  if (deps.alerts) {
+    const rowsById = new Map(policy.rows.map((row) => [row.id, row]));
+    const policyErrorRows = documentFindings
+      .filter((f) => f.severity === 'error' && f.code !== 'schedule-invalid')
+      .map((f) => f.rowId ?? null);
+    const problems = currentProblems(rows, rowsById, policyErrorRows);
+    alertOutcome = await alertThroughLedger(deps.alerts.sink, deps.alerts.ledger, problems, rowsById, {
+      now,
+      reportKey: validationKey,
+      promotion,
+      counts: statuses,
+    });
+    const byId = new Map(alertOutcome.alerts.map((a) => [a.id, a]));
+    alertSection = {
+      sink: deps.alerts.sink.location,
+      published: alertOutcome.alerts.length - alertOutcome.failed.length,
+      undelivered: alertOutcome.failed.map((f) => {
+        const alert = byId.get(f.id);
+        const rowId = alert?.attributes.rowId;
+        return {
+          id: f.id,
+          alertType: alert?.alertType ?? 'unknown',
+          ...(typeof rowId === 'string' ? { rowId } : {}),
+          error: f.error,
+        };
+      }),
+    };
+  }
+  const findingsWithLedger: Finding[] =
+    alertOutcome?.ledgerProblem != null
+      ? sortFindings([
+          ...documentFindings,
+          {
+            code: 'ledger-invalid',
+            severity: 'warning',
+            key: LEDGER_KEY,
+            message: `${LEDGER_KEY}: ${alertOutcome.ledgerProblem}; started a new ledger`,
+          },
+        ])
+      : documentFindings;
+
+  const reports = buildReports(
+    {
+      generatedAt: deps.clock().toISOString(),
+      now,
+      monitorVersion: MONITOR_VERSION,
+      parameters,
+      store: store.location,
+      policySource: sourceOf(options.policyKey, policyRead),
+      policyVersion: policy.policyVersion,
+    },
+    findingsWithLedger,
+    policy.rowCount,
+    rows,
+    promotion,
+    alertSection,
+  );
+
+  const written: string[] = [];
+  const documents: [string, unknown][] = [
+    [VALIDATION_FILE, reports.validation],
+    [INCIDENT_FILE, reports.incident],
+    [ROLLBACK_FILE, reports.rollback],
+  ];
+  for (const [file, document] of documents) {
+    const body = serialize(document);
+    for (const key of reportKeys(now, file)) {
+      await deps.reports.put(key, body, 'application/json');
+      written.push(key);
+    }
+  }
+
+  const errors = reports.validation.summary.errors;
+  return {
+    summary: {
+      asOf: new Date(now).toISOString(),
+      decision: promotion.decision,
+      rows: rows.length,
+      blockingRows: reports.validation.summary.blockingRows,
+      statuses,
+      errors,
+      warnings: reports.validation.summary.warnings,
+      blockers: promotion.blockers.length,
+      evidenceRead: rows.reduce((sum, r) => sum + r.report.evidenceRead, 0),
+      alertsPublished: alertSection?.published ?? 0,
+      alertsFailed: alertOutcome?.failed.length ?? 0,
+      reportKeys: written,
+    },
+    reports,
+    rows,
+    alerts: alertOutcome?.alerts ?? [],
+  };
+}

@@ -27,6 +27,7 @@ import type { Alert, Finding, Ledger, PolicyRow, Source, ValidationReport } from
 import { sortFindings, validatePolicy } from './core/validate-policy';
 import type { AlertSink, EvidenceStore, LedgerStore, ObjectMeta, ReadResult, ReportSink } from './ports';
 import { ReportWriteError } from './ports';
+import { isoInstant } from './core/time';
 
 export const MONITOR_VERSION: string = packageJson.version;
 export const DEFAULT_POLICY_KEY = 'policy/usr-operational-readiness-policy.json';
@@ -184,15 +185,22 @@ async function alertThroughLedger(
     let current: Ledger = plan.claimed;
     let version = claim.version;
     for (let settle = 1; settle <= MAX_LEDGER_ATTEMPTS; settle++) {
-      const written = await ledgerStore.write(serialize(settleAlerts(current, previous, plan, failed)), version);
+      const written = await ledgerStore.write(
+        serialize(settleAlerts(current, previous, plan, failed)),
+        version,
+      );
       if (written.kind === 'ok') return { alerts: plan.alerts, failed, ledgerProblem };
       const reread = await ledgerStore.read();
       current = parseLedger(reread.bytes, now).ledger;
       version = reread.version;
     }
-    throw new ReportWriteError(`${LEDGER_KEY}: could not settle the alert ledger after ${MAX_LEDGER_ATTEMPTS} conflicts`);
+    throw new ReportWriteError(
+      `${LEDGER_KEY}: could not settle the alert ledger after ${MAX_LEDGER_ATTEMPTS} conflicts`,
+    );
   }
-  throw new ReportWriteError(`${LEDGER_KEY}: could not claim the alert ledger after ${MAX_LEDGER_ATTEMPTS} conflicts`);
+  throw new ReportWriteError(
+    `${LEDGER_KEY}: could not claim the alert ledger after ${MAX_LEDGER_ATTEMPTS} conflicts`,
+  );
 }
 
 /** One run of the monitor. Throws only `StoreUnreachableError` and `ReportWriteError`. */
@@ -309,7 +317,7 @@ export async function runMonitor(deps: MonitorDeps, options: MonitorOptions): Pr
   const errors = reports.validation.summary.errors;
   return {
     summary: {
-      asOf: new Date(now).toISOString(),
+      asOf: isoInstant(now),
       decision: promotion.decision,
       rows: rows.length,
       blockingRows: reports.validation.summary.blockingRows,

@@ -7,6 +7,7 @@ import { decodeJson } from './json-input';
 import type { Alert, AlertType, Ledger, LedgerEntry, PolicyRow, Promotion, RowReport } from './schemas';
 import { LEDGER_SCHEMA_VERSION, LedgerSchema } from './schemas';
 import { compare } from './validate-policy';
+import { isoInstant } from './time';
 
 export type Problem = Exclude<AlertType, 'recovered' | 'summary'>;
 
@@ -36,7 +37,7 @@ const MAX_LISTED = 50;
 export function emptyLedger(now: number): Ledger {
   return {
     schemaVersion: LEDGER_SCHEMA_VERSION,
-    asOf: new Date(now).toISOString(),
+    asOf: isoInstant(now),
     open: {},
     lastSummary: null,
     undelivered: [],
@@ -45,7 +46,10 @@ export function emptyLedger(now: number): Ledger {
 }
 
 /** Parses the ledger bytes; a missing ledger is empty, an unreadable one is reported and replaced. */
-export function parseLedger(bytes: Uint8Array | null, now: number): { ledger: Ledger; problem: string | null } {
+export function parseLedger(
+  bytes: Uint8Array | null,
+  now: number,
+): { ledger: Ledger; problem: string | null } {
   if (bytes === null) return { ledger: emptyLedger(now), problem: null };
   const decoded = decodeJson(bytes);
   if (!decoded.ok) return { ledger: emptyLedger(now), problem: decoded.reason };
@@ -79,7 +83,11 @@ const TITLES: Record<AlertType, string> = {
   summary: 'SUMMARY',
 };
 
-function rowAttributes(rowId: string, row: PolicyRow | null, blocking: boolean): Record<string, string | string[]> {
+function rowAttributes(
+  rowId: string,
+  row: PolicyRow | null,
+  blocking: boolean,
+): Record<string, string | string[]> {
   const attributes: Record<string, string | string[]> = { rowId, blocking: String(blocking) };
   if (row) {
     attributes.runbookId = row.runbookId;
@@ -112,7 +120,7 @@ function problemAlert(p: CurrentProblem, ctx: AlertContext, reminder: boolean): 
       severityClass: p.row?.severityClass ?? null,
       blocking: p.blocking,
       roles: p.row ? [...p.row.requiredRoles] : [],
-      asOf: new Date(ctx.now).toISOString(),
+      asOf: isoInstant(ctx.now),
       reminder,
       status: report?.status ?? null,
       dueAt,
@@ -120,7 +128,9 @@ function problemAlert(p: CurrentProblem, ctx: AlertContext, reminder: boolean): 
       deadline: finding?.deadline ?? null,
       windowId: finding?.windowId ?? null,
       message: finding?.message ?? p.detail,
-      failures: (report?.failures ?? []).slice(0, MAX_LISTED).map((f) => ({ key: f.key, remediation: f.remediation })),
+      failures: (report?.failures ?? [])
+        .slice(0, MAX_LISTED)
+        .map((f) => ({ key: f.key, remediation: f.remediation })),
       reportKey: ctx.reportKey,
     },
   };
@@ -141,7 +151,7 @@ function recoveredAlert(entry: LedgerEntry, row: PolicyRow | null, ctx: AlertCon
       openSince: entry.firstSeen,
       runbookId: row?.runbookId ?? null,
       blocking: entry.blocking,
-      asOf: new Date(ctx.now).toISOString(),
+      asOf: isoInstant(ctx.now),
       reportKey: ctx.reportKey,
     },
   };
@@ -161,7 +171,7 @@ function summaryAlert(ctx: AlertContext, open: number): Alert {
     body: {
       subject,
       alertType: 'summary',
-      asOf: new Date(ctx.now).toISOString(),
+      asOf: isoInstant(ctx.now),
       decision: p.decision,
       window: p.window,
       counts: ctx.counts,
@@ -191,9 +201,10 @@ export function planAlerts(
   ctx: AlertContext,
 ): AlertPlan {
   const today = day(ctx.now);
-  const base = previous.pending.length > 0 && previous.pending.every((a) => !a.id.startsWith(`${today}/`))
-    ? releaseAlerts(previous, previous.pending)
-    : previous;
+  const base =
+    previous.pending.length > 0 && previous.pending.every((a) => !a.id.startsWith(`${today}/`))
+      ? releaseAlerts(previous, previous.pending)
+      : previous;
   const open: Record<string, LedgerEntry> = {};
   const alerts: Alert[] = [];
   const current = new Set<string>();
@@ -220,7 +231,7 @@ export function planAlerts(
   alerts.sort((a, b) => compare(a.id, b.id));
   const claimed: Ledger = {
     schemaVersion: LEDGER_SCHEMA_VERSION,
-    asOf: new Date(ctx.now).toISOString(),
+    asOf: isoInstant(ctx.now),
     open: sortRecord(open),
     lastSummary: summaryDue ? today : base.lastSummary,
     undelivered: base.undelivered.filter((a) => !alerts.some((b) => b.id === a.id)),
@@ -346,7 +357,7 @@ function summarise(problem: Problem, report: RowReport, fallback: string | undef
       return `next drill due ${report.dueAt?.slice(0, 10) ?? '?'}`;
     case 'cutover-uncovered': {
       const f = report.findings.find((x) => x.code === 'cutover-uncovered');
-      return `no drill for window ${f?.windowId ?? '?'} (starts ${f?.deadline?.slice(0, 16) ?? '?'})`;
+      return `no fresh drill before window ${f?.windowId ?? '?'}`;
     }
     case 'remediation-missing':
       return 'failed drill has no remediation owner/ETA';

@@ -5,6 +5,7 @@ import type { WindowInForce } from './schedule';
 import { DAY_MS } from './schedule';
 import type { Failure, LastSuccess, PolicyRow, RowFinding, RowReport, Status } from './schemas';
 import { compare } from './validate-policy';
+import { isoInstant } from './time';
 
 export interface EvaluationParameters {
   readonly cadenceDays: number;
@@ -15,7 +16,7 @@ export const DEFAULT_PARAMETERS: EvaluationParameters = { cadenceDays: 30, warnD
 
 type SuccessfulDrill = Extract<JudgedDrill, { kind: 'drill' }>;
 
-const iso = (ms: number): string => new Date(ms).toISOString();
+const iso = isoInstant;
 
 function successes(judged: readonly JudgedDrill[]): SuccessfulDrill[] {
   return judged
@@ -44,7 +45,9 @@ export function isDueSoon(lastSuccessAt: number, now: number, params: Evaluation
 
 /** True when a successful drill completed inside the window's readiness period `(from, to]`. */
 export function coversWindow(judged: readonly JudgedDrill[], inForce: WindowInForce): boolean {
-  return successes(judged).some((s) => s.completedAt > inForce.period.from && s.completedAt <= inForce.period.to);
+  return successes(judged).some(
+    (s) => s.completedAt > inForce.period.from && s.completedAt <= inForce.period.to,
+  );
 }
 
 /** The end instant of a remediation ETA: a date-only ETA runs to the end of that UTC day. Null when unparseable. */
@@ -80,7 +83,11 @@ export function recentListingStart(
  * latest success is known and, for a window in progress, it is known whether a success falls in its readiness
  * period. Failures after the last success are always newer than it and so already read.
  */
-export function hasEnough(judged: readonly JudgedDrill[], inForce: WindowInForce | null, nextAt: number | null): boolean {
+export function hasEnough(
+  judged: readonly JudgedDrill[],
+  inForce: WindowInForce | null,
+  nextAt: number | null,
+): boolean {
   const found = successes(judged);
   if (found.length === 0) return false;
   if (!inForce) return true;
@@ -93,7 +100,14 @@ export function hasEnough(judged: readonly JudgedDrill[], inForce: WindowInForce
 export interface RowEvaluation {
   readonly report: RowReport;
   /** Problems that alert (status problems and remediation problems), in a stable order. */
-  readonly problems: readonly ('never-drilled' | 'overdue' | 'cutover-uncovered' | 'due-soon' | 'remediation-missing' | 'remediation-overdue')[];
+  readonly problems: readonly (
+    | 'never-drilled'
+    | 'overdue'
+    | 'cutover-uncovered'
+    | 'due-soon'
+    | 'remediation-missing'
+    | 'remediation-overdue'
+  )[];
 }
 
 export interface ListingNote {
@@ -124,7 +138,12 @@ export function evaluateRow(
   }
   for (const j of judged) {
     if (j.kind === 'invalid')
-      findings.push({ code: 'evidence-invalid', severity: 'warning', key: j.key, message: `${j.key}: ${j.message}` });
+      findings.push({
+        code: 'evidence-invalid',
+        severity: 'warning',
+        key: j.key,
+        message: `${j.key}: ${j.message}`,
+      });
     if (j.kind === 'unreadable')
       findings.push({
         code: 'evidence-unreadable',
@@ -205,15 +224,15 @@ export function evaluateRow(
       if (row.blocking) {
         remediationMissing = true;
         const lacks = [
-          owner === null ? 'an owner' : null,
-          eta === null ? 'an ETA' : deadline === null ? `a valid ETA (got "${eta}")` : null,
+          owner === null ? 'owner' : null,
+          eta === null ? 'ETA' : deadline === null ? `valid ETA (got "${eta}")` : null,
         ].filter((x) => x !== null);
         findings.push({
           code: 'remediation-missing',
           severity: 'error',
           key: failed.ref.key,
           drillId: failed.drill.drillId,
-          message: `${failed.ref.key}: failed drill of a blocking row has no remediation ${lacks.join(' and ')}`,
+          message: `${failed.ref.key}: failed drill of a blocking row lacks a remediation ${lacks.join(' and ')}`,
         });
       }
     } else if (now > deadline) {
@@ -255,7 +274,9 @@ export function evaluateRow(
       }
     : null;
 
-  const problems: RowEvaluation['problems'][number][] = [...holds.filter((s) => s !== 'compliant')] as RowEvaluation['problems'][number][];
+  const problems: RowEvaluation['problems'][number][] = [
+    ...holds.filter((s) => s !== 'compliant'),
+  ] as RowEvaluation['problems'][number][];
   if (remediationMissing) problems.push('remediation-missing');
   if (remediationOverdue) problems.push('remediation-overdue');
 
@@ -270,7 +291,10 @@ export function evaluateRow(
       dueAt: due === null ? null : iso(due),
       lastSuccess,
       failures,
-      findings: findings.sort((a, b) => compare(a.code, b.code) || compare(a.key ?? '', b.key ?? '') || compare(a.message, b.message)),
+      findings: findings.sort(
+        (a, b) =>
+          compare(a.code, b.code) || compare(a.key ?? '', b.key ?? '') || compare(a.message, b.message),
+      ),
       evidenceRead: judged.length,
     },
     problems,

@@ -2,6 +2,7 @@
 import type { Window } from './schedule';
 import type { Blocker, ConsumedEvidence, Finding, Promotion, RowReport } from './schemas';
 import { compare } from './validate-policy';
+import { isoInstant } from './time';
 
 const BLOCKING_STATUSES = new Set(['never-drilled', 'overdue', 'cutover-uncovered']);
 const BLOCKING_ROW_CODES = new Set([...BLOCKING_STATUSES, 'remediation-missing', 'remediation-overdue']);
@@ -23,7 +24,11 @@ export function decidePromotion(
   };
   for (const finding of documentFindings) {
     if (finding.severity === 'error') {
-      add({ code: finding.code, ...(finding.rowId ? { rowId: finding.rowId } : {}), message: finding.message });
+      add({
+        code: finding.code,
+        ...(finding.rowId ? { rowId: finding.rowId } : {}),
+        message: finding.message,
+      });
     }
   }
   for (const row of rows) {
@@ -51,15 +56,16 @@ export function decidePromotion(
     })
     .sort((a, b) => compare(a.rowId, b.rowId));
   const sorted = [...blockers.values()].sort(
-    (a, b) => compare(a.rowId ?? '', b.rowId ?? '') || compare(a.code, b.code) || compare(a.message, b.message),
+    (a, b) =>
+      compare(a.rowId ?? '', b.rowId ?? '') || compare(a.code, b.code) || compare(a.message, b.message),
   );
   return {
     decision: sorted.length === 0 ? 'go' : 'no-go',
     window: window
       ? {
           id: window.id,
-          startsAt: new Date(window.startsAt).toISOString(),
-          endsAt: new Date(window.endsAt).toISOString(),
+          startsAt: isoInstant(window.startsAt),
+          endsAt: isoInstant(window.endsAt),
         }
       : null,
     blockers: sorted,

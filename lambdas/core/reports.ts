@@ -2,6 +2,7 @@
 import type { EvaluationParameters, RowEvaluation } from './evaluate-row';
 import type { DrillReport, Finding, Promotion, RowReport, Source, ValidationReport } from './schemas';
 import { compare } from './validate-policy';
+import { isoInstant } from './time';
 
 export const VALIDATION_FILE = 'usr-operational-readiness-validation.json';
 export const INCIDENT_FILE = 'usr-incident-response-drill-report.json';
@@ -38,7 +39,7 @@ function header(input: ReportHeaderInput, schemaVersion: string) {
   return {
     schemaVersion,
     generatedAt: input.generatedAt,
-    asOf: new Date(input.now).toISOString(),
+    asOf: isoInstant(input.now),
     monitorVersion: input.monitorVersion,
     parameters: { cadenceDays: input.parameters.cadenceDays, warnDays: input.parameters.warnDays },
     store: input.store,

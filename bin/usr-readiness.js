@@ -1,0 +1,15 @@
+#!/usr/bin/env node
+// The `usr-readiness` CLI. Runs the TypeScript sources directly through tsx: no build step after `npm ci`.
+'use strict';
+require('tsx/cjs/api').register();
+const { main } = require('../lambdas/cli/main.ts');
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error) => {
+    process.stderr.write(`usr-readiness: unexpected error: ${error && error.message ? error.message : error}\n`);
+    process.exitCode = 2;
+  },
+);

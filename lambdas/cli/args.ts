@@ -1,0 +1,203 @@
+/** Flags of `usr-readiness` (CONTRACT §7), parsed with node's parseArgs and validated with zod. */
+import type { ParseArgsConfig } from 'node:util';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { DEFAULT_POLICY_KEY, DEFAULT_SCHEDULE_KEY } from '../monitor';
+
+/** A bad command line: printed as one line, exit 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+const positiveInt = (flag: string) =>
+  z
+    .string()
+    .regex(/^\d+$/, { message: `${flag} must be a positive integer` })
+    .transform(Number)
+    .refine((n) => n > 0 && Number.isSafeInteger(n), { message: `${flag} must be a positive integer` });
+
+const nonNegativeInt = (flag: string) =>
+  z
+    .string()
+    .regex(/^\d+$/, { message: `${flag} must be a whole number of days (0 or more)` })
+    .transform(Number);
+
+const AlertsFlagSchema = z.union([
+  z.literal('stdout').transform(() => ({ kind: 'stdout' as const })),
+  z
+    .string()
+    .regex(/^jsonl:.+/)
+    .transform((value) => ({ kind: 'jsonl' as const, file: value.slice('jsonl:'.length) })),
+  z
+    .string()
+    .regex(/^sns:arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/)
+    .transform((value) => ({ kind: 'sns' as const, topicArn: value.slice('sns:'.length) })),
+]);
+export type AlertsTarget = z.output<typeof AlertsFlagSchema>;
+
+const CheckFlagsSchema = z.object({
+  store: z.string({ message: '--store is required (a directory or s3://bucket/prefix)' }).min(1),
+  now: z.iso
+    .datetime({
+      offset: true,
+      message: '--now must be an ISO-8601 date-time with a zone, e.g. 2026-11-25T06:00:00Z',
+    })
+    .optional(),
+  policy: z.string().min(1).default(DEFAULT_POLICY_KEY),
+  schedule: z.string().min(1).default(DEFAULT_SCHEDULE_KEY),
+  out: z.string().min(1).optional(),
+  alerts: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined) return undefined;
+      const parsed = AlertsFlagSchema.safeParse(value);
+      if (parsed.success) return parsed.data;
+      ctx.addIssue({
+        code: 'custom',
+        message: `--alerts must be stdout, jsonl:<file> or sns:<topicArn>, got "${value}"`,
+      });
+      return z.NEVER;
+    }),
+  format: z.enum(['table', 'json'], { message: '--format must be table or json' }).default('table'),
+  'cadence-days': positiveInt('--cadence-days').default(30),
+  'warn-days': nonNegativeInt('--warn-days').default(7),
+  concurrency: positiveInt('--concurrency').default(16),
+  region: z.string().min(1).optional(),
+  profile: z.string().min(1).optional(),
+  'endpoint-url': z.url({ message: '--endpoint-url must be a URL such as http://127.0.0.1:4566' }).optional(),
+  'exit-zero': z.boolean().default(false),
+  quiet: z.boolean().default(false),
+  help: z.boolean().default(false),
+});
+export type CheckFlags = z.output<typeof CheckFlagsSchema>;
+
+const ValidateFlagsSchema = z.object({
+  format: z.enum(['table', 'json'], { message: '--format must be table or json' }).default('table'),
+  help: z.boolean().default(false),
+});
+
+export type Command =
+  | { readonly command: 'help'; readonly topic: 'main' | 'check' | 'validate' }
+  | { readonly command: 'version' }
+  | { readonly command: 'check'; readonly flags: CheckFlags }
+  | {
+      readonly command: 'validate';
+      readonly file: string;
+      readonly format: 'table' | 'json';
+    };
+
+const CHECK_OPTIONS = {
+  store: { type: 'string' },
+  now: { type: 'string' },
+  policy: { type: 'string' },
+  schedule: { type: 'string' },
+  out: { type: 'string' },
+  alerts: { type: 'string' },
+  format: { type: 'string' },
+  'cadence-days': { type: 'string' },
+  'warn-days': { type: 'string' },
+  concurrency: { type: 'string' },
+  region: { type: 'string' },
+  profile: { type: 'string' },
+  'endpoint-url': { type: 'string' },
+  'exit-zero': { type: 'boolean' },
+  quiet: { type: 'boolean', short: 'q' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const VALIDATE_OPTIONS = {
+  format: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function firstIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return 'invalid arguments';
+  const flag = issue.path.length > 0 ? `--${String(issue.path[0])}` : '';
+  return issue.message.startsWith('--') || flag === '' ? issue.message : `${flag}: ${issue.message}`;
+}
+
+function parse<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: T) {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    const message = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
+    throw new UsageError(message.replace(/^TypeError \[[A-Z_]+\]: /, ''));
+  }
+}
+
+export function parseCommand(argv: readonly string[]): Command {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    const topic = rest[0];
+    return { command: 'help', topic: topic === 'check' || topic === 'validate' ? topic : 'main' };
+  }
+  if (command === '--version' || command === '-v') return { command: 'version' };
+  if (command === 'check') {
+    const { values, positionals } = parse([...rest], CHECK_OPTIONS);
+    if (values.help) return { command: 'help', topic: 'check' };
+    if (positionals.length > 0)
+      throw new UsageError(`check takes no positional arguments, got "${positionals[0]}"`);
+    const parsed = CheckFlagsSchema.safeParse(values);
+    if (!parsed.success) throw new UsageError(firstIssue(parsed.error));
+    return { command: 'check', flags: parsed.data };
+  }
+  if (command === 'validate') {
+    const { values, positionals } = parse([...rest], VALIDATE_OPTIONS);
+    if (values.help) return { command: 'help', topic: 'validate' };
+    const parsed = ValidateFlagsSchema.safeParse(values);
+    if (!parsed.success) throw new UsageError(firstIssue(parsed.error));
+    const [file, extra] = positionals;
+    if (file === undefined)
+      throw new UsageError('validate needs the policy file: usr-readiness validate <policy.json>');
+    if (extra !== undefined) throw new UsageError(`validate takes one file, got also "${extra}"`);
+    return { command: 'validate', file, format: parsed.data.format };
+  }
+  throw new UsageError(`unknown command "${command}" (expected check or validate; see usr-readiness --help)`);
+}
+
+export const HELP = {
+  main: `usr-readiness — checks incident-response and rollback drill evidence against the operational readiness policy.
+
+Usage:
+  usr-readiness check --store <dir | s3://bucket[/prefix]> [options]   evaluate the store, write reports, gate promotion
+  usr-readiness validate <policy.json> [--format table|json]           validate a policy file only
+  usr-readiness --help | check --help | validate --help
+  usr-readiness --version
+
+Exit codes (check): 0 go, 1 no-go (promotion blocked), 2 bad usage, unreachable store, failed report write or undelivered alerts.
+Exit codes (validate): 0 no error findings, 1 error findings, 2 file missing or bad usage.
+`,
+  check: `usr-readiness check — evaluate a drill evidence store and decide go/no-go for the next cutover window.
+
+Usage: usr-readiness check --store <dir | s3://bucket[/prefix]> [options]
+
+Options:
+  --store <dir|s3://…>      the evidence store (required)
+  --now <ISO>               evaluation instant, e.g. 2026-11-25T06:00:00Z (default: the current time)
+  --policy <key>            policy key in the store (default: ${DEFAULT_POLICY_KEY})
+  --schedule <key>          cutover schedule key in the store (default: ${DEFAULT_SCHEDULE_KEY}; optional file)
+  --out <dir|s3://…>        root that receives reports/<date>/, reports/latest/ and state/ (default: the store)
+  --alerts <target>         stdout | jsonl:<file> | sns:<topicArn> (default: no alerts, ledger untouched)
+  --format <table|json>     table: one line per row; json: the validation report (default: table)
+  --cadence-days <N>        drill cadence in days (default: 30)
+  --warn-days <N>           due-soon warning window in days (default: 7)
+  --concurrency <N>         rows read at once (default: 16)
+  --region <region>         AWS region for s3:// and sns: targets (default: the SDK's chain)
+  --profile <name>          AWS shared-config profile (default: the SDK's chain)
+  --endpoint-url <url>      S3/SNS-compatible endpoint, e.g. http://127.0.0.1:4566
+  --exit-zero               report only: exit 0 on no-go (still 2 on errors) — for dashboards and demos
+  -q, --quiet               no progress lines on stderr
+  -h, --help                this help
+
+Exit codes: 0 go, 1 no-go, 2 bad usage, unreachable store, failed report write or undelivered alerts.
+`,
+  validate: `usr-readiness validate — validate a policy file (for a repository's CI).
+
+Usage: usr-readiness validate <policy.json> [--format table|json]
+
+Prints one line per finding (table) or the findings as JSON.
+Exit codes: 0 no error findings (warnings allowed), 1 error findings, 2 file missing or bad usage.
+`,
+} as const;

@@ -1,0 +1,53 @@
+/** Builds the adapters a `check` run needs from its flags: a directory or `s3://…` store, sinks and ledger. */
+import * as path from 'node:path';
+import { JsonlAlertSink, StreamAlertSink } from '../adapters/console-alerts';
+import { FsEvidenceStore, FsLedgerStore, FsReportSink } from '../adapters/fs-store';
+import { LEDGER_KEY } from '../monitor';
+import type { AlertSink, EvidenceStore, LedgerStore, ReportSink } from '../ports';
+import type { CheckFlags } from './args';
+
+export interface Targets {
+  readonly store: EvidenceStore;
+  readonly reports: ReportSink;
+  readonly alerts: { readonly sink: AlertSink; readonly ledger: LedgerStore } | null;
+}
+
+const isS3 = (location: string): boolean => location.startsWith('s3://');
+
+export async function buildTargets(flags: CheckFlags, print: (line: string) => void): Promise<Targets> {
+  const out = flags.out ?? flags.store;
+  const needsAws = isS3(flags.store) || isS3(out) || flags.alerts?.kind === 'sns';
+  // The AWS SDK is loaded only when a flag needs it, so local runs start fast.
+  const aws = needsAws ? await import('./wiring-aws') : null;
+  const clientOptions = {
+    ...(flags.region ? { region: flags.region } : {}),
+    ...(flags.profile ? { profile: flags.profile } : {}),
+    ...(flags['endpoint-url'] ? { endpoint: flags['endpoint-url'] } : {}),
+  };
+
+  const store: EvidenceStore =
+    aws && isS3(flags.store)
+      ? aws.s3Store(flags.store, clientOptions, flags.concurrency)
+      : new FsEvidenceStore(flags.store);
+  const reports: ReportSink = aws && isS3(out) ? aws.s3Reports(out, clientOptions) : new FsReportSink(out);
+
+  let alerts: Targets['alerts'] = null;
+  if (flags.alerts) {
+    const ledger: LedgerStore =
+      aws && isS3(out)
+        ? aws.s3Ledger(out, LEDGER_KEY, clientOptions)
+        : new FsLedgerStore(path.resolve(out), LEDGER_KEY);
+    const sink: AlertSink =
+      flags.alerts.kind === 'stdout'
+        ? new StreamAlertSink(print)
+        : flags.alerts.kind === 'jsonl'
+          ? new JsonlAlertSink(flags.alerts.file)
+          : aws
+            ? aws.snsSink(flags.alerts.topicArn, clientOptions)
+            : (() => {
+                throw new Error('unreachable: sns without the AWS wiring');
+              })();
+    alerts = { sink, ledger };
+  }
+  return { store, reports, alerts };
+}

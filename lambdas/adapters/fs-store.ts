@@ -39,7 +39,9 @@ export class FsEvidenceStore implements EvidenceStore {
     try {
       stat = await fs.stat(this.root);
     } catch (error) {
-      throw new StoreUnreachableError(`store ${this.location} cannot be read (${describe(error)})`, { cause: error });
+      throw new StoreUnreachableError(`store ${this.location} cannot be read (${describe(error)})`, {
+        cause: error,
+      });
     }
     if (!stat.isDirectory()) throw new StoreUnreachableError(`store ${this.location} is not a directory`);
   }
@@ -89,9 +91,16 @@ export class FsEvidenceStore implements EvidenceStore {
       try {
         const stat = await fs.stat(this.file(key));
         if (!stat.isFile()) continue;
-        out.push({ key, size: stat.size, lastModified: stat.mtime.toISOString(), etag: null, versionId: null });
+        out.push({
+          key,
+          size: stat.size,
+          lastModified: stat.mtime.toISOString(),
+          etag: null,
+          versionId: null,
+        });
       } catch (error) {
-        if (errorCode(error) !== 'ENOENT') throw new StoreUnreachableError(`${key}: ${describe(error)}`, { cause: error });
+        if (errorCode(error) !== 'ENOENT')
+          throw new StoreUnreachableError(`${key}: ${describe(error)}`, { cause: error });
       }
     }
     return out;
@@ -138,17 +147,24 @@ export class FsLedgerStore implements LedgerStore {
       return { bytes: new Uint8Array(bytes), version: createHash('sha256').update(bytes).digest('hex') };
     } catch (error) {
       if (errorCode(error) === 'ENOENT') return { bytes: null, version: null };
-      throw new ReportWriteError(`cannot read the alert ledger ${this.file} (${describe(error)})`, { cause: error });
+      throw new ReportWriteError(`cannot read the alert ledger ${this.file} (${describe(error)})`, {
+        cause: error,
+      });
     }
   }
 
-  async write(body: string, expectedVersion: string | null): Promise<{ kind: 'ok'; version: string } | { kind: 'conflict' }> {
+  async write(
+    body: string,
+    expectedVersion: string | null,
+  ): Promise<{ kind: 'ok'; version: string } | { kind: 'conflict' }> {
     const current = await this.read();
     if (current.version !== expectedVersion) return { kind: 'conflict' };
     try {
       await writeAtomically(this.file, body);
     } catch (error) {
-      throw new ReportWriteError(`cannot write the alert ledger ${this.file} (${describe(error)})`, { cause: error });
+      throw new ReportWriteError(`cannot write the alert ledger ${this.file} (${describe(error)})`, {
+        cause: error,
+      });
     }
     return { kind: 'ok', version: createHash('sha256').update(body).digest('hex') };
   }

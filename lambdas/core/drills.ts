@@ -15,7 +15,8 @@ export function keyTimestamp(key: string): number | null {
   const ms = Date.UTC(y ?? 0, (mo ?? 1) - 1, d ?? 0, h ?? 0, mi ?? 0, s ?? 0);
   const check = new Date(ms);
   // Reject impossible dates such as 20261341T256161Z.
-  if (check.getUTCMonth() !== (mo ?? 1) - 1 || check.getUTCDate() !== d || check.getUTCHours() !== h) return null;
+  if (check.getUTCMonth() !== (mo ?? 1) - 1 || check.getUTCDate() !== d || check.getUTCHours() !== h)
+    return null;
   return ms;
 }
 
@@ -132,7 +133,9 @@ export function failureReasons(
   if (expectedType === 'incident') {
     const used = new Set(drill.channelsUsed ?? []);
     if (!row.communicationChannels.some((channel) => used.has(channel)))
-      reasons.push(`channel-missing: none of ${row.communicationChannels.join(', ') || '(no channels)'} was used`);
+      reasons.push(
+        `channel-missing: none of ${row.communicationChannels.join(', ') || '(no channels)'} was used`,
+      );
   }
   return reasons;
 }
@@ -144,7 +147,8 @@ export function judgeArtifact(
   raw: RawArtifact,
   now: number,
 ): JudgedDrill {
-  if (raw.kind === 'missing') return { kind: 'unreadable', key: raw.key, message: 'listed but no longer found' };
+  if (raw.kind === 'missing')
+    return { kind: 'unreadable', key: raw.key, message: 'listed but no longer found' };
   if (raw.kind === 'error') return { kind: 'unreadable', key: raw.key, message: raw.message };
   if (raw.kind === 'too-large')
     return { kind: 'invalid', key: raw.key, message: `larger than 5 MiB (${raw.size} bytes); not read` };

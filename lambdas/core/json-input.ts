@@ -3,7 +3,8 @@ import type { z } from 'zod';
 
 export const MAX_DOCUMENT_BYTES = 5 * 1024 * 1024;
 
-export type Decoded = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly reason: string };
+export type Decoded =
+  { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly reason: string };
 
 /** UTF-8 (strict) then JSON. Never throws. */
 export function decodeJson(bytes: Uint8Array): Decoded {
@@ -53,13 +54,21 @@ export interface IssueMessage {
  * One message per zod issue. Unrecognized keys become one `unknown-field` message per key; a missing
  * field says "is required" rather than "received undefined".
  */
-export function describeIssues(issues: readonly z.core.$ZodIssue[], root: unknown, base = ''): IssueMessage[] {
+export function describeIssues(
+  issues: readonly z.core.$ZodIssue[],
+  root: unknown,
+  base = '',
+): IssueMessage[] {
   const out: IssueMessage[] = [];
   for (const issue of issues) {
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
         const path = formatPath([...issue.path, key], base);
-        out.push({ kind: 'unknown-field', path, message: `${path}: unknown field "${key}" is not part of the schema` });
+        out.push({
+          kind: 'unknown-field',
+          path,
+          message: `${path}: unknown field "${key}" is not part of the schema`,
+        });
       }
       continue;
     }

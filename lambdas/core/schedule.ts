@@ -92,7 +92,11 @@ export interface WindowInForce {
 }
 
 /** The window in force at `now`: in progress, or upcoming with `now` inside its readiness period. */
-export function windowInForce(windows: readonly Window[], now: number, cadenceMs: number): WindowInForce | null {
+export function windowInForce(
+  windows: readonly Window[],
+  now: number,
+  cadenceMs: number,
+): WindowInForce | null {
   for (const window of windows) {
     const period = readinessPeriod(window, windows, cadenceMs);
     if (window.startsAt <= now && now <= window.endsAt) return { window, period, inProgress: true };

@@ -115,7 +115,13 @@ export const RowFindingSchema = z.object({
 });
 export type RowFinding = z.infer<typeof RowFindingSchema>;
 
-export const StatusSchema = z.enum(['compliant', 'due-soon', 'overdue', 'never-drilled', 'cutover-uncovered']);
+export const StatusSchema = z.enum([
+  'compliant',
+  'due-soon',
+  'overdue',
+  'never-drilled',
+  'cutover-uncovered',
+]);
 export type Status = z.infer<typeof StatusSchema>;
 
 export const SourceSchema = z.object({
@@ -173,7 +179,9 @@ export type Promotion = z.infer<typeof PromotionSchema>;
 export const AlertDeliverySchema = z.object({
   sink: z.string(),
   published: z.number(),
-  undelivered: z.array(z.object({ id: z.string(), alertType: z.string(), rowId: z.string().optional(), error: z.string() })),
+  undelivered: z.array(
+    z.object({ id: z.string(), alertType: z.string(), rowId: z.string().optional(), error: z.string() }),
+  ),
 });
 
 export const ValidationReportSchema = z.object({

@@ -18,8 +18,10 @@ function errorCode(error: unknown): string | undefined {
 
 function describe(error: unknown): string {
   const code = errorCode(error);
+  if (code === 'ENOENT') return 'does not exist';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   const message = error instanceof Error ? error.message : String(error);
-  return code ? `${code}: ${message}` : message;
+  return code && !message.startsWith(code) ? `${code}: ${message}` : message;
 }
 
 /** Evidence store on a directory. Keys are `/`-separated paths relative to `root`. */
@@ -39,7 +41,7 @@ export class FsEvidenceStore implements EvidenceStore {
     try {
       stat = await fs.stat(this.root);
     } catch (error) {
-      throw new StoreUnreachableError(`store ${this.location} cannot be read (${describe(error)})`, {
+      throw new StoreUnreachableError(`store ${this.location} cannot be read: ${describe(error)}`, {
         cause: error,
       });
     }

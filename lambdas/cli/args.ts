@@ -9,17 +9,20 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
+const got = (input: unknown): string => `got "${String(input)}"`;
+
 const positiveInt = (flag: string) =>
   z
     .string()
-    .regex(/^\d+$/, { message: `${flag} must be a positive integer` })
-    .transform(Number)
-    .refine((n) => n > 0 && Number.isSafeInteger(n), { message: `${flag} must be a positive integer` });
+    .regex(/^[1-9]\d{0,8}$/, { error: (issue) => `${flag} must be a positive integer, ${got(issue.input)}` })
+    .transform(Number);
 
 const nonNegativeInt = (flag: string) =>
   z
     .string()
-    .regex(/^\d+$/, { message: `${flag} must be a whole number of days (0 or more)` })
+    .regex(/^\d{1,9}$/, {
+      error: (issue) => `${flag} must be a whole number of days (0 or more), ${got(issue.input)}`,
+    })
     .transform(Number);
 
 const AlertsFlagSchema = z.union([
@@ -40,7 +43,8 @@ const CheckFlagsSchema = z.object({
   now: z.iso
     .datetime({
       offset: true,
-      message: '--now must be an ISO-8601 date-time with a zone, e.g. 2026-11-25T06:00:00Z',
+      error: (issue) =>
+        `--now must be an ISO-8601 date-time with a zone such as 2026-11-25T06:00:00Z, ${got(issue.input)}`,
     })
     .optional(),
   policy: z.string().min(1).default(DEFAULT_POLICY_KEY),
@@ -59,13 +63,19 @@ const CheckFlagsSchema = z.object({
       });
       return z.NEVER;
     }),
-  format: z.enum(['table', 'json'], { message: '--format must be table or json' }).default('table'),
+  format: z
+    .enum(['table', 'json'], { error: (issue) => `--format must be table or json, ${got(issue.input)}` })
+    .default('table'),
   'cadence-days': positiveInt('--cadence-days').default(30),
   'warn-days': nonNegativeInt('--warn-days').default(7),
   concurrency: positiveInt('--concurrency').default(16),
   region: z.string().min(1).optional(),
   profile: z.string().min(1).optional(),
-  'endpoint-url': z.url({ message: '--endpoint-url must be a URL such as http://127.0.0.1:4566' }).optional(),
+  'endpoint-url': z
+    .url({
+      error: (issue) => `--endpoint-url must be a URL such as http://127.0.0.1:4566, ${got(issue.input)}`,
+    })
+    .optional(),
   'exit-zero': z.boolean().default(false),
   quiet: z.boolean().default(false),
   help: z.boolean().default(false),
@@ -123,7 +133,8 @@ function parse<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[]
     return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (error) {
     const message = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
-    throw new UsageError(message.replace(/^TypeError \[[A-Z_]+\]: /, ''));
+    const unknown = /^Unknown option '([^']+)'/.exec(message);
+    throw new UsageError(unknown ? `unknown option ${unknown[1]} (see --help)` : message);
   }
 }
 

@@ -9,7 +9,9 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error) => {
-    process.stderr.write(`usr-readiness: unexpected error: ${error && error.message ? error.message : error}\n`);
+    process.stderr.write(
+      `usr-readiness: unexpected error: ${error && error.message ? error.message : error}\n`,
+    );
     process.exitCode = 2;
   },
 );

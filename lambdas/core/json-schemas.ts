@@ -25,7 +25,8 @@ export function jsonSchemaFiles(): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [file, { schema, io }] of Object.entries(DOCUMENTS)) {
     const json = z.toJSONSchema(schema, { io, target: 'draft-2020-12' });
-    out[file] = `${JSON.stringify({ $id: `https://usr-readiness-monitor/schemas/${file}`, ...json }, null, 2)}\n`;
+    out[file] =
+      `${JSON.stringify({ $id: `https://usr-readiness-monitor/schemas/${file}`, ...json }, null, 2)}\n`;
   }
   return out;
 }

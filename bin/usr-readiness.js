@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // The `usr-readiness` CLI. Runs the TypeScript sources directly through tsx: no build step after `npm ci`.
 'use strict';
+// The SDK warns on every run that Node 20 loses support in 2027; the README states the Node requirement instead.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 require('tsx/cjs/api').register();
 const { main } = require('../lambdas/cli/main.ts');
 

@@ -122,8 +122,12 @@ async function collectRow(
   const consume = async (entries: readonly ObjectMeta[]): Promise<void> => {
     const ordered = orderDrills(entries);
     for (const item of ordered) listing.push({ key: item.entry.key, conforming: item.conforming });
-    for (const item of ordered) {
-      if (hasEnough(judged, inForce, item.orderAt)) break;
+    // A nonconforming key's place in time is unknown until it is read (its LastModified may be an upload time),
+    // so those are always read; the timestamped keys are read newest first only as far as needed.
+    const nonconforming = ordered.filter((item) => !item.conforming);
+    const conforming = ordered.filter((item) => item.conforming);
+    for (const item of [...nonconforming, ...conforming]) {
+      if (item.conforming && hasEnough(judged, inForce, item.orderAt)) break;
       const read = await store.read(item.entry.key, MAX_DOCUMENT_BYTES);
       const raw =
         read.kind === 'ok'

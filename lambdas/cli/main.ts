@@ -59,7 +59,7 @@ async function validate(file: string, format: 'table' | 'json', io: Io): Promise
 }
 
 async function check(flags: CheckFlags, io: Io): Promise<number> {
-  const targets = await buildTargets(flags, (line) => io.stdout(line));
+  const targets = buildTargets(flags, (line) => io.stdout(line));
   const now = flags.now ? new Date(flags.now) : io.clock();
   let lastShown = 0;
   const result = await runMonitor(

@@ -5,6 +5,7 @@ import { FsEvidenceStore, FsLedgerStore, FsReportSink } from '../adapters/fs-sto
 import { LEDGER_KEY } from '../monitor';
 import type { AlertSink, EvidenceStore, LedgerStore, ReportSink } from '../ports';
 import type { CheckFlags } from './args';
+import type * as AwsWiringModule from './wiring-aws';
 
 export interface Targets {
   readonly store: EvidenceStore;
@@ -14,11 +15,19 @@ export interface Targets {
 
 const isS3 = (location: string): boolean => location.startsWith('s3://');
 
-export async function buildTargets(flags: CheckFlags, print: (line: string) => void): Promise<Targets> {
+type AwsWiring = typeof AwsWiringModule;
+
+/** Loads the AWS SDK and its adapters on first use only (a synchronous require keeps CommonJS, tsx and jest happy). */
+function loadAwsWiring(): AwsWiring {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./wiring-aws') as AwsWiring;
+}
+
+export function buildTargets(flags: CheckFlags, print: (line: string) => void): Targets {
   const out = flags.out ?? flags.store;
   const needsAws = isS3(flags.store) || isS3(out) || flags.alerts?.kind === 'sns';
   // The AWS SDK is loaded only when a flag needs it, so local runs start fast.
-  const aws = needsAws ? await import('./wiring-aws') : null;
+  const aws = needsAws ? loadAwsWiring() : null;
   const clientOptions = {
     ...(flags.region ? { region: flags.region } : {}),
     ...(flags.profile ? { profile: flags.profile } : {}),

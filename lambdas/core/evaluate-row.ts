@@ -4,6 +4,7 @@ import { formatKeyTimestamp } from './drills';
 import type { WindowInForce } from './schedule';
 import { DAY_MS } from './schedule';
 import type { Failure, LastSuccess, PolicyRow, RowFinding, RowReport, Status } from './schemas';
+import { oneLine } from './json-input';
 import { compare } from './validate-policy';
 import { isoInstant } from './time';
 
@@ -50,12 +51,16 @@ export function coversWindow(judged: readonly JudgedDrill[], inForce: WindowInFo
   );
 }
 
+/** True when `YYYY-MM-DD` is a real calendar day (`Date.parse` rolls 2026-02-30 over to March 2). */
+function isCalendarDate(date: string): boolean {
+  const start = Date.parse(`${date}T00:00:00Z`);
+  return !Number.isNaN(start) && new Date(start).toISOString().slice(0, 10) === date;
+}
+
 /** The end instant of a remediation ETA: a date-only ETA runs to the end of that UTC day. Null when unparseable. */
 export function etaDeadline(eta: string): number | null {
-  if (/^\d{4}-\d{2}-\d{2}$/.test(eta)) {
-    const start = Date.parse(`${eta}T00:00:00Z`);
-    return Number.isNaN(start) ? null : start + DAY_MS - 1;
-  }
+  if (!isCalendarDate(eta.slice(0, 10))) return null;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(eta)) return Date.parse(`${eta}T00:00:00Z`) + DAY_MS - 1;
   if (!/^\d{4}-\d{2}-\d{2}T.*(Z|[+-]\d{2}:?\d{2})$/i.test(eta)) return null;
   const at = Date.parse(eta);
   return Number.isNaN(at) ? null : at;
@@ -89,7 +94,10 @@ export function hasEnough(
   nextAt: number | null,
 ): boolean {
   const found = successes(judged);
-  if (found.length === 0) return false;
+  const latest = found[0];
+  if (latest === undefined) return false;
+  // An unread drill newer than the latest success could be a later success or a failure after it.
+  if (nextAt !== null && nextAt > latest.completedAt) return false;
   if (!inForce) return true;
   if (found.some((s) => s.completedAt <= inForce.period.to)) return true;
   return nextAt !== null && nextAt <= inForce.period.from;
@@ -291,10 +299,13 @@ export function evaluateRow(
       dueAt: due === null ? null : iso(due),
       lastSuccess,
       failures,
-      findings: findings.sort(
-        (a, b) =>
-          compare(a.code, b.code) || compare(a.key ?? '', b.key ?? '') || compare(a.message, b.message),
-      ),
+      // Messages quote ids, keys and evidence fields: keep each on one line.
+      findings: findings
+        .map((f) => ({ ...f, message: oneLine(f.message) }))
+        .sort(
+          (a, b) =>
+            compare(a.code, b.code) || compare(a.key ?? '', b.key ?? '') || compare(a.message, b.message),
+        ),
       evidenceRead: judged.length,
     },
     problems,

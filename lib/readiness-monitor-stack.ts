@@ -1,0 +1,269 @@
+import { CfnOutput, Duration, Stack, TimeZone } from 'aws-cdk-lib';
+import type { StackProps } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import type { Construct } from 'constructs';
+import { ReadinessMonitor } from './readiness-monitor';
+import type { ReadinessMonitorOwner, ReadinessMonitorProps } from './readiness-monitor';
+
+/** The cdk.json / `-c key=value` context keys the stack reads. */
+export const CONTEXT_KEYS = [
+  'evidenceBucketName',
+  'evidenceBucketKeyArn',
+  'evidencePrefix',
+  'reportsPrefix',
+  'owners',
+  'opsEmails',
+  'scheduleExpression',
+  'scheduleTimeZone',
+  'cadenceDays',
+  'warnDays',
+  'objectLockDays',
+] as const;
+
+export type ContextKey = (typeof CONTEXT_KEYS)[number];
+
+/** The validated context, in the construct's terms (the stack turns names into imported resources). */
+export interface MonitorContext {
+  readonly evidenceBucketName?: string;
+  readonly evidenceBucketKeyArn?: string;
+  readonly evidencePrefix?: string;
+  readonly reportsPrefix?: string;
+  readonly owners: ReadinessMonitorOwner[];
+  readonly opsEmails: string[];
+  readonly scheduleExpression?: string;
+  readonly scheduleTimeZone?: string;
+  readonly cadenceDays?: number;
+  readonly warnDays?: number;
+  readonly objectLockDays?: number;
+}
+
+/**
+ * Deploys one `ReadinessMonitor` configured from context (cdk.json or `-c key=value`):
+ * `evidenceBucketName` (import an existing bucket instead of creating one) and `evidenceBucketKeyArn`,
+ * `evidencePrefix`, `reportsPrefix`, `owners` (JSON array of `{ email, roles?, runbookIds?, severityClasses?,
+ * alertTypes? }`), `opsEmails` (JSON array of addresses for the alarm topic), `scheduleExpression`,
+ * `scheduleTimeZone`, `cadenceDays`, `warnDays`, `objectLockDays`.
+ */
+export class ReadinessMonitorStack extends Stack {
+  public readonly monitor: ReadinessMonitor;
+
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, {
+      description: 'USR readiness monitor: daily drill evidence check, reports and alerts',
+      ...props,
+    });
+    const context = parseMonitorContext((key) => this.node.tryGetContext(key) as unknown);
+    this.monitor = new ReadinessMonitor(this, 'Monitor', this.monitorProps(context));
+
+    new CfnOutput(this, 'EvidenceBucketName', { value: this.monitor.evidenceBucket.bucketName });
+    new CfnOutput(this, 'AlertTopicArn', { value: this.monitor.alertTopic.topicArn });
+    new CfnOutput(this, 'OpsTopicArn', { value: this.monitor.opsTopic.topicArn });
+    new CfnOutput(this, 'FunctionName', { value: this.monitor.function.functionName });
+    new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.monitor.deadLetterQueue.queueUrl });
+  }
+
+  private monitorProps(context: MonitorContext): ReadinessMonitorProps {
+    let evidenceBucket: s3.IBucket | undefined;
+    if (context.evidenceBucketName !== undefined) {
+      evidenceBucket = s3.Bucket.fromBucketAttributes(this, 'EvidenceBucket', {
+        bucketName: context.evidenceBucketName,
+        ...(context.evidenceBucketKeyArn !== undefined
+          ? { encryptionKey: kms.Key.fromKeyArn(this, 'EvidenceBucketKey', context.evidenceBucketKeyArn) }
+          : {}),
+      });
+    }
+    return {
+      ...(evidenceBucket ? { evidenceBucket } : {}),
+      ...(context.evidencePrefix !== undefined ? { evidencePrefix: context.evidencePrefix } : {}),
+      ...(context.reportsPrefix !== undefined ? { reportsPrefix: context.reportsPrefix } : {}),
+      ...(context.scheduleExpression !== undefined || context.scheduleTimeZone !== undefined
+        ? {
+            schedule: scheduler.ScheduleExpression.expression(
+              context.scheduleExpression ?? 'cron(0 6 * * ? *)',
+              TimeZone.of(context.scheduleTimeZone ?? 'Etc/UTC'),
+            ),
+          }
+        : {}),
+      ...(context.cadenceDays !== undefined ? { cadence: Duration.days(context.cadenceDays) } : {}),
+      ...(context.warnDays !== undefined ? { warnBefore: Duration.days(context.warnDays) } : {}),
+      ...(context.objectLockDays !== undefined
+        ? { objectLockRetention: Duration.days(context.objectLockDays) }
+        : {}),
+      owners: context.owners,
+      opsEmails: context.opsEmails,
+    };
+  }
+}
+
+/**
+ * Reads and validates the context values. Values may come from cdk.json (JSON types) or from the command
+ * line (`-c owners='[…]'`, always strings). Errors are lowercase and show the offending value.
+ */
+export function parseMonitorContext(get: (key: ContextKey) => unknown): MonitorContext {
+  const evidenceBucketName = optionalString(get, 'evidenceBucketName');
+  if (evidenceBucketName !== undefined && !BUCKET_NAME.test(evidenceBucketName)) {
+    throw new Error(`context evidenceBucketName is not a valid s3 bucket name: ${show(evidenceBucketName)}`);
+  }
+  const evidenceBucketKeyArn = optionalString(get, 'evidenceBucketKeyArn');
+  if (evidenceBucketKeyArn !== undefined) {
+    if (evidenceBucketName === undefined) {
+      throw new Error(
+        `context evidenceBucketKeyArn (${show(evidenceBucketKeyArn)}) needs evidenceBucketName: a created bucket brings its own key`,
+      );
+    }
+    if (!KEY_ARN.test(evidenceBucketKeyArn)) {
+      throw new Error(`context evidenceBucketKeyArn is not a kms key arn: ${show(evidenceBucketKeyArn)}`);
+    }
+  }
+  const objectLockDays = optionalWholeNumber(get, 'objectLockDays', 1);
+  if (objectLockDays !== undefined && evidenceBucketName !== undefined) {
+    throw new Error(
+      `context objectLockDays (${objectLockDays}) cannot be combined with evidenceBucketName (${show(evidenceBucketName)}): ` +
+        'object lock is only set on a bucket the stack creates',
+    );
+  }
+  const scheduleExpression = optionalString(get, 'scheduleExpression');
+  if (scheduleExpression !== undefined && !SCHEDULE_EXPRESSION.test(scheduleExpression)) {
+    throw new Error(
+      `context scheduleExpression must be cron(…) with six fields, rate(…) or at(…), got ${show(scheduleExpression)}`,
+    );
+  }
+  const scheduleTimeZone = optionalString(get, 'scheduleTimeZone');
+  if (scheduleTimeZone !== undefined && !isTimeZone(scheduleTimeZone)) {
+    throw new Error(
+      `context scheduleTimeZone is not an iana time zone (e.g. Europe/Berlin), got ${show(scheduleTimeZone)}`,
+    );
+  }
+  const evidencePrefix = optionalString(get, 'evidencePrefix', true);
+  const reportsPrefix = optionalString(get, 'reportsPrefix', true);
+  const cadenceDays = optionalWholeNumber(get, 'cadenceDays', 1);
+  const warnDays = optionalWholeNumber(get, 'warnDays', 0);
+
+  return {
+    ...(evidenceBucketName !== undefined ? { evidenceBucketName } : {}),
+    ...(evidenceBucketKeyArn !== undefined ? { evidenceBucketKeyArn } : {}),
+    ...(evidencePrefix !== undefined ? { evidencePrefix } : {}),
+    ...(reportsPrefix !== undefined ? { reportsPrefix } : {}),
+    owners: parseOwners(get('owners')),
+    opsEmails: parseOpsEmails(get('opsEmails')),
+    ...(scheduleExpression !== undefined ? { scheduleExpression } : {}),
+    ...(scheduleTimeZone !== undefined ? { scheduleTimeZone } : {}),
+    ...(cadenceDays !== undefined ? { cadenceDays } : {}),
+    ...(warnDays !== undefined ? { warnDays } : {}),
+    ...(objectLockDays !== undefined ? { objectLockDays } : {}),
+  };
+}
+
+const BUCKET_NAME = /^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
+const SCHEDULE_EXPRESSION =
+  /^(cron\(\S+( \S+){5}\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\)|at\(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\))$/;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const OWNER_FIELDS = ['email', 'roles', 'runbookIds', 'severityClasses', 'alertTypes'] as const;
+
+function show(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}
+
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A string value; absent or (unless `allowEmpty`) empty means "not set". */
+function optionalString(
+  get: (key: ContextKey) => unknown,
+  key: ContextKey,
+  allowEmpty = false,
+): string | undefined {
+  const value = get(key);
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw new Error(`context ${key} must be a string, got ${show(value)}`);
+  if (value === '' && !allowEmpty) return undefined;
+  return value;
+}
+
+function optionalWholeNumber(
+  get: (key: ContextKey) => unknown,
+  key: ContextKey,
+  min: number,
+): number | undefined {
+  const value = get(key);
+  if (value === undefined || value === null || value === '') return undefined;
+  const number = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
+  if (typeof number !== 'number' || !Number.isInteger(number) || number < min) {
+    throw new Error(`context ${key} must be a whole number of days ≥ ${min}, got ${show(value)}`);
+  }
+  return number;
+}
+
+/** A JSON array from cdk.json, or its JSON text from the command line. */
+function jsonArray(key: ContextKey, value: unknown): unknown[] {
+  let parsed = value;
+  if (typeof value === 'string') {
+    if (value.trim() === '') return [];
+    try {
+      parsed = JSON.parse(value) as unknown;
+    } catch {
+      throw new Error(`context ${key} must be a json array, got ${show(value)}`);
+    }
+  }
+  if (!Array.isArray(parsed)) throw new Error(`context ${key} must be a json array, got ${show(value)}`);
+  return parsed as unknown[];
+}
+
+function parseOwners(value: unknown): ReadinessMonitorOwner[] {
+  if (value === undefined || value === null) return [];
+  return jsonArray('owners', value).map((entry, index): ReadinessMonitorOwner => {
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+      throw new Error(`context owners[${index}] must be an object { email, roles?, … }, got ${show(entry)}`);
+    }
+    const record = entry as Record<string, unknown>;
+    const unknownFields = Object.keys(record).filter((k) => !(OWNER_FIELDS as readonly string[]).includes(k));
+    if (unknownFields.length > 0) {
+      throw new Error(
+        `context owners[${index}] has unknown fields ${show(unknownFields)}; allowed: ${OWNER_FIELDS.join(', ')}`,
+      );
+    }
+    const email = record['email'];
+    if (typeof email !== 'string' || !EMAIL.test(email)) {
+      throw new Error(`context owners[${index}].email must be an email address, got ${show(email)}`);
+    }
+    const list = (field: (typeof OWNER_FIELDS)[number]): string[] | undefined => {
+      const v = record[field];
+      if (v === undefined) return undefined;
+      if (!Array.isArray(v) || v.some((item) => typeof item !== 'string')) {
+        throw new Error(`context owners[${index}].${field} must be an array of strings, got ${show(v)}`);
+      }
+      return v as string[];
+    };
+    const roles = list('roles');
+    const runbookIds = list('runbookIds');
+    const severityClasses = list('severityClasses');
+    const alertTypes = list('alertTypes');
+    return {
+      email,
+      ...(roles ? { roles } : {}),
+      ...(runbookIds ? { runbookIds } : {}),
+      ...(severityClasses ? { severityClasses } : {}),
+      ...(alertTypes ? { alertTypes } : {}),
+    };
+  });
+}
+
+function parseOpsEmails(value: unknown): string[] {
+  if (value === undefined || value === null) return [];
+  return jsonArray('opsEmails', value).map((email, index) => {
+    if (typeof email !== 'string' || !EMAIL.test(email)) {
+      throw new Error(`context opsEmails[${index}] must be an email address, got ${show(email)}`);
+    }
+    return email;
+  });
+}

@@ -1,0 +1,124 @@
+import type * as DailyCheckModule from '../../lambdas/handlers/daily-check';
+import { loadConfig } from '../../lambdas/handlers/config';
+
+describe('loadConfig', () => {
+  it('applies the defaults when only EVIDENCE_BUCKET is set', () => {
+    expect(loadConfig({ EVIDENCE_BUCKET: 'evidence' })).toEqual({
+      evidenceBucket: 'evidence',
+      evidencePrefix: '',
+      reportsPrefix: '',
+      policyKey: 'policy/usr-operational-readiness-policy.json',
+      scheduleKey: 'schedule/cutover-windows.json',
+      alertTopicArn: null,
+      cadenceDays: 30,
+      warnDays: 7,
+      concurrency: 16,
+      metricsNamespace: 'UsrReadiness',
+    });
+  });
+
+  it('reads every variable the stack sets', () => {
+    expect(
+      loadConfig({
+        EVIDENCE_BUCKET: 'evidence',
+        EVIDENCE_PREFIX: 'usr/',
+        REPORTS_PREFIX: 'out/',
+        POLICY_KEY: 'policy/p.json',
+        SCHEDULE_KEY: 'schedule/s.json',
+        ALERT_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:usr-alerts',
+        CADENCE_DAYS: '14',
+        WARN_DAYS: '0',
+        CONCURRENCY: '4',
+        POWERTOOLS_METRICS_NAMESPACE: 'Custom',
+      }),
+    ).toEqual({
+      evidenceBucket: 'evidence',
+      evidencePrefix: 'usr/',
+      reportsPrefix: 'out/',
+      policyKey: 'policy/p.json',
+      scheduleKey: 'schedule/s.json',
+      alertTopicArn: 'arn:aws:sns:eu-west-1:123456789012:usr-alerts',
+      cadenceDays: 14,
+      warnDays: 0,
+      concurrency: 4,
+      metricsNamespace: 'Custom',
+    });
+  });
+
+  it('defaults REPORTS_PREFIX to EVIDENCE_PREFIX, and keeps an explicitly empty one', () => {
+    expect(loadConfig({ EVIDENCE_BUCKET: 'evidence', EVIDENCE_PREFIX: 'usr' }).reportsPrefix).toBe('usr/');
+    expect(
+      loadConfig({ EVIDENCE_BUCKET: 'evidence', EVIDENCE_PREFIX: 'usr', REPORTS_PREFIX: '' }).reportsPrefix,
+    ).toBe('');
+  });
+
+  it('normalises prefixes to end in one slash', () => {
+    expect(loadConfig({ EVIDENCE_BUCKET: 'evidence', EVIDENCE_PREFIX: '/teams/usr' }).evidencePrefix).toBe(
+      'teams/usr/',
+    );
+  });
+
+  it('treats an empty ALERT_TOPIC_ARN as no alerting', () => {
+    expect(loadConfig({ EVIDENCE_BUCKET: 'evidence', ALERT_TOPIC_ARN: '' }).alertTopicArn).toBeNull();
+  });
+
+  it('says EVIDENCE_BUCKET is required when it is missing', () => {
+    expect(() => loadConfig({})).toThrow(
+      new Error('invalid daily-check configuration: EVIDENCE_BUCKET is required'),
+    );
+  });
+
+  it('says CADENCE_DAYS must be a positive integer, quoting the bad value', () => {
+    expect(() => loadConfig({ EVIDENCE_BUCKET: 'evidence', CADENCE_DAYS: 'abc' })).toThrow(
+      new Error('invalid daily-check configuration: CADENCE_DAYS must be a positive integer, got "abc"'),
+    );
+    expect(() => loadConfig({ EVIDENCE_BUCKET: 'evidence', CADENCE_DAYS: '0' })).toThrow(
+      'CADENCE_DAYS must be a positive integer, got "0"',
+    );
+  });
+
+  it('lists every bad variable in one message', () => {
+    expect(() =>
+      loadConfig({ CADENCE_DAYS: '1.5', WARN_DAYS: '-1', CONCURRENCY: '1000', ALERT_TOPIC_ARN: 'my-topic' }),
+    ).toThrow(
+      new Error(
+        'invalid daily-check configuration: EVIDENCE_BUCKET is required; ' +
+          'ALERT_TOPIC_ARN must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>), got "my-topic"; ' +
+          'CADENCE_DAYS must be a positive integer, got "1.5"; ' +
+          'WARN_DAYS must be a non-negative integer, got "-1"; ' +
+          'CONCURRENCY must be at most 256',
+      ),
+    );
+  });
+
+  it('refuses a bucket name S3 would not accept', () => {
+    expect(() => loadConfig({ EVIDENCE_BUCKET: 's3://evidence' })).toThrow(
+      'EVIDENCE_BUCKET must be an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens), got "s3://evidence"',
+    );
+  });
+});
+
+describe('the daily-check module', () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    process.env = { ...saved };
+  });
+
+  it('reads its configuration once, when it loads, and refuses to load without EVIDENCE_BUCKET', () => {
+    delete process.env.EVIDENCE_BUCKET;
+    jest.isolateModules(() => {
+      expect(() => jest.requireActual<typeof DailyCheckModule>('../../lambdas/handlers/daily-check')).toThrow(
+        'invalid daily-check configuration: EVIDENCE_BUCKET is required',
+      );
+    });
+  });
+
+  it('loads with a valid environment and exports the handler', () => {
+    process.env.EVIDENCE_BUCKET = 'evidence';
+    process.env.AWS_REGION = 'eu-west-1';
+    jest.isolateModules(() => {
+      const module = jest.requireActual<typeof DailyCheckModule>('../../lambdas/handlers/daily-check');
+      expect(typeof module.handler).toBe('function');
+    });
+  });
+});

@@ -1,0 +1,383 @@
+import { Readable } from 'node:stream';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import {
+  GetObjectCommand,
+  ListObjectsV2Command,
+  NoSuchBucket,
+  NoSuchKey,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
+import type {
+  GetObjectCommandInput,
+  ListObjectsV2CommandInput,
+  PutObjectCommandInput,
+} from '@aws-sdk/client-s3';
+import { PublishBatchCommand, SNSClient, SNSServiceException } from '@aws-sdk/client-sns';
+import type { PublishBatchCommandInput } from '@aws-sdk/client-sns';
+import { sdkStreamMixin } from '@smithy/util-stream';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import type { DailyCheckConfig } from '../../lambdas/handlers/config';
+import { SERVICE_NAME, loadConfig } from '../../lambdas/handlers/config';
+import type * as DailyCheckModule from '../../lambdas/handlers/daily-check';
+
+// The module parses process.env when it loads: give it a valid environment first.
+const savedEnv = { ...process.env };
+process.env.EVIDENCE_BUCKET = 'module-load-bucket';
+process.env.AWS_REGION = 'eu-west-1';
+const { createHandler, evaluationInstant } = jest.requireActual<typeof DailyCheckModule>(
+  '../../lambdas/handlers/daily-check',
+);
+afterAll(() => {
+  process.env = savedEnv;
+});
+
+const s3 = mockClient(S3Client);
+const sns = mockClient(SNSClient);
+const s3Client = new S3Client({ region: 'eu-west-1' });
+const snsClient = new SNSClient({ region: 'eu-west-1' });
+
+const BUCKET = 'evidence';
+const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:usr-readiness-alerts';
+const NOW = '2026-11-25T06:00:00.000Z';
+const GENERATED = new Date('2026-11-25T06:00:07Z');
+
+const config: DailyCheckConfig = loadConfig({
+  EVIDENCE_BUCKET: BUCKET,
+  EVIDENCE_PREFIX: 'usr/',
+  ALERT_TOPIC_ARN: TOPIC,
+});
+
+const row = (id: string, phase: string, runbookId: string) => ({
+  id,
+  phase,
+  runbookId,
+  severityClass: 'sev1',
+  requiredRoles: ['incident-commander'],
+  requiredArtifacts: ['timeline'],
+  communicationChannels: ['#inc-bridge'],
+  maxResponseMinutes: 15,
+  maxRecoveryMinutes: 60,
+  blocking: true,
+});
+
+const POLICY = {
+  schemaVersion: 'usr-operational-readiness-policy/v1',
+  policyVersion: '2026.11.0',
+  rows: [
+    row('incident-sev1-paging', 'incident', 'rb-sev1-paging'),
+    row('cutover-dns-failback', 'cutover', 'rb-dns'),
+  ],
+};
+const DRILL_KEY = 'usr/drills/incident-sev1-paging/20261120T100500Z-2026-11-20-sev1-paging.json';
+const DRILL = {
+  schemaVersion: 'usr-drill-evidence/v1',
+  drillId: '2026-11-20-sev1-paging',
+  rowId: 'incident-sev1-paging',
+  drillType: 'incident',
+  runbookId: 'rb-sev1-paging',
+  runbookVersion: '3.2.0',
+  outcome: 'pass',
+  startedAt: '2026-11-20T09:00:00Z',
+  completedAt: '2026-11-20T10:05:00Z',
+  responseMinutes: 6,
+  recoveryMinutes: 48,
+  rolesPresent: ['incident-commander'],
+  artifactsProduced: ['timeline'],
+  channelsUsed: ['#inc-bridge'],
+};
+
+/** A tiny in-memory bucket behind the mocked S3 client: GetObject, ListObjectsV2 and conditional PutObject. */
+function fakeBucket(initial: Record<string, unknown>): Map<string, { body: string; etag: string }> {
+  const objects = new Map<string, { body: string; etag: string }>();
+  let version = 0;
+  const put = (key: string, body: string) => objects.set(key, { body, etag: `"etag-${++version}"` });
+  for (const [key, value] of Object.entries(initial)) put(key, JSON.stringify(value));
+
+  s3.on(GetObjectCommand).callsFake((input: GetObjectCommandInput) => {
+    const object = objects.get(input.Key ?? '');
+    if (!object)
+      return Promise.reject(
+        new NoSuchKey({ message: 'The specified key does not exist.', $metadata: { httpStatusCode: 404 } }),
+      );
+    return Promise.resolve({
+      Body: sdkStreamMixin(Readable.from([Buffer.from(object.body)])),
+      ContentLength: Buffer.byteLength(object.body),
+      ETag: object.etag,
+      LastModified: new Date('2026-11-20T10:06:00Z'),
+    });
+  });
+  s3.on(ListObjectsV2Command).callsFake((input: ListObjectsV2CommandInput) => {
+    const keys = [...objects.keys()]
+      .filter(
+        (k) => k.startsWith(input.Prefix ?? '') && (input.StartAfter === undefined || k > input.StartAfter),
+      )
+      .sort()
+      .slice(0, input.MaxKeys ?? 1000);
+    return Promise.resolve({
+      Contents: keys.map((Key) => ({
+        Key,
+        Size: objects.get(Key)?.body.length ?? 0,
+        ETag: objects.get(Key)?.etag,
+      })),
+      IsTruncated: false,
+    });
+  });
+  s3.on(PutObjectCommand).callsFake((input: PutObjectCommandInput) => {
+    const key = input.Key ?? '';
+    const existing = objects.get(key);
+    if (
+      (input.IfNoneMatch === '*' && existing) ||
+      (input.IfMatch !== undefined && existing?.etag !== input.IfMatch)
+    )
+      return Promise.reject(
+        new S3ServiceException({
+          name: 'PreconditionFailed',
+          $fault: 'client',
+          $metadata: { httpStatusCode: 412 },
+        }),
+      );
+    put(key, typeof input.Body === 'string' ? input.Body : '');
+    return Promise.resolve({ ETag: objects.get(key)?.etag });
+  });
+  return objects;
+}
+
+/** Powertools Metrics that keeps the EMF documents it would print. */
+class CapturedMetrics extends Metrics {
+  readonly emitted: Record<string, unknown>[] = [];
+
+  override publishStoredMetrics(): this {
+    if (this.hasStoredMetrics()) this.emitted.push(this.serializeMetrics());
+    this.clearMetrics();
+    return this;
+  }
+}
+
+function harness(overrides: Partial<DailyCheckConfig> = {}) {
+  const metrics = new CapturedMetrics({ namespace: config.metricsNamespace, serviceName: SERVICE_NAME });
+  const logger = { info: jest.fn(), error: jest.fn(), addContext: jest.fn() };
+  const handler = createHandler(
+    { ...config, ...overrides },
+    { s3: s3Client, sns: snsClient, clock: () => GENERATED, logger, metrics },
+  );
+  return { handler, metrics, logger };
+}
+
+const acceptAll = (input: PublishBatchCommandInput) => ({
+  Successful: (input.PublishBatchRequestEntries ?? []).map((e) => ({ Id: e.Id, MessageId: `msg-${e.Id}` })),
+  Failed: [],
+});
+
+const putKeys = (): string[] => s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input.Key ?? '');
+
+const REPORT_KEYS = [
+  'reports/2026-11-25/usr-operational-readiness-validation.json',
+  'reports/latest/usr-operational-readiness-validation.json',
+  'reports/2026-11-25/usr-incident-response-drill-report.json',
+  'reports/latest/usr-incident-response-drill-report.json',
+  'reports/2026-11-25/usr-rollback-drill-report.json',
+  'reports/latest/usr-rollback-drill-report.json',
+];
+
+beforeEach(() => {
+  s3.reset();
+  sns.reset();
+});
+
+describe('daily-check handler', () => {
+  it('runs the monitor over the bucket, writes the reports, publishes alerts and returns the summary', async () => {
+    const objects = fakeBucket({
+      'usr/policy/usr-operational-readiness-policy.json': POLICY,
+      [DRILL_KEY]: DRILL,
+    });
+    sns.on(PublishBatchCommand).callsFake(acceptAll);
+    const { handler, metrics, logger } = harness();
+
+    const summary = await handler({ source: 'usr-readiness-monitor.schedule', scheduledTime: NOW });
+
+    expect(Date.parse(summary.asOf)).toBe(Date.parse(NOW));
+    expect(summary).toMatchObject({
+      decision: 'no-go',
+      rows: 2,
+      blockingRows: 2,
+      statuses: { compliant: 1, 'never-drilled': 1 },
+      evidenceRead: 1,
+      alertsFailed: 0,
+      reportKeys: REPORT_KEYS,
+    });
+    expect(summary.alertsPublished).toBeGreaterThan(0);
+    expect(s3).toHaveReceivedCommandWith(GetObjectCommand, { Bucket: BUCKET, Key: DRILL_KEY });
+    expect(s3).toHaveReceivedCommandWith(PutObjectCommand, {
+      Bucket: BUCKET,
+      Key: 'usr/reports/latest/usr-operational-readiness-validation.json',
+      ContentType: 'application/json',
+    });
+    expect(s3).toHaveReceivedCommandWith(PutObjectCommand, {
+      Key: 'usr/state/alert-ledger.json',
+      IfNoneMatch: '*',
+    });
+    expect(sns).toHaveReceivedCommandWith(PublishBatchCommand, { TopicArn: TOPIC });
+    const validation = JSON.parse(
+      objects.get('usr/reports/latest/usr-operational-readiness-validation.json')?.body ?? '{}',
+    ) as { asOf: string; generatedAt: string };
+    expect(Date.parse(validation.asOf)).toBe(Date.parse(NOW));
+    expect(Date.parse(validation.generatedAt)).toBe(GENERATED.getTime());
+
+    expect(metrics.emitted).toHaveLength(1);
+    expect(metrics.emitted[0]).toMatchObject({
+      _aws: { CloudWatchMetrics: [{ Namespace: 'UsrReadiness', Dimensions: [['service']] }] },
+      service: 'usr-readiness-monitor',
+      RunSucceeded: 1,
+      RowsNonCompliant: 1,
+      PromotionBlocked: 1,
+      AlertsPublished: summary.alertsPublished,
+      AlertsFailed: 0,
+      EvidenceRead: 1,
+    });
+    expect(logger.info).toHaveBeenCalledWith('daily check completed', { summary });
+    expect(logger.error).not.toHaveBeenCalled();
+  });
+
+  it('throws after writing the reports and the ledger when alerts could not be published', async () => {
+    const objects = fakeBucket({
+      'usr/policy/usr-operational-readiness-policy.json': POLICY,
+      [DRILL_KEY]: DRILL,
+    });
+    sns.on(PublishBatchCommand).rejects(
+      new SNSServiceException({
+        name: 'AuthorizationError',
+        message: 'not authorized to perform: SNS:Publish',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 403 },
+      }),
+    );
+    const { handler, metrics, logger } = harness();
+
+    await expect(handler({ now: NOW })).rejects.toMatchObject({
+      name: 'AlertDeliveryError',
+      message: expect.stringContaining(`could not be published to sns:${TOPIC}`),
+    });
+
+    expect(putKeys()).toEqual(expect.arrayContaining(REPORT_KEYS.map((k) => `usr/${k}`)));
+    const ledger = JSON.parse(objects.get('usr/state/alert-ledger.json')?.body ?? '{}') as {
+      undelivered: unknown[];
+      pending: unknown[];
+    };
+    expect(ledger.undelivered.length).toBeGreaterThan(0);
+    expect(ledger.pending).toEqual([]);
+    expect(metrics.emitted[0]).toMatchObject({ RunSucceeded: 1, AlertsPublished: 0 });
+    expect((metrics.emitted[0]?.AlertsFailed as number) > 0).toBe(true);
+    expect(logger.error).toHaveBeenCalledWith('daily check: alerts undelivered', expect.anything());
+  });
+
+  it('logs and rethrows StoreUnreachableError, with RunSucceeded 0 and no reports', async () => {
+    s3.on(ListObjectsV2Command).rejects(
+      new NoSuchBucket({
+        message: 'The specified bucket does not exist',
+        $metadata: { httpStatusCode: 404 },
+      }),
+    );
+    const { handler, metrics, logger } = harness();
+
+    await expect(handler({})).rejects.toMatchObject({
+      name: 'StoreUnreachableError',
+      message: 's3://evidence/usr: bucket does not exist (NoSuchBucket)',
+    });
+    expect(logger.error).toHaveBeenCalledWith(
+      'daily check failed: no reports were written',
+      expect.objectContaining({ name: 'StoreUnreachableError' }),
+    );
+    expect(metrics.emitted).toEqual([expect.objectContaining({ RunSucceeded: 0 })]);
+    expect(s3).not.toHaveReceivedCommand(PutObjectCommand);
+  });
+
+  it('propagates ReportWriteError when a report cannot be written', async () => {
+    fakeBucket({ 'usr/policy/usr-operational-readiness-policy.json': POLICY });
+    s3.on(PutObjectCommand).rejects(
+      new S3ServiceException({
+        name: 'AccessDenied',
+        message: 'Access Denied',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 403 },
+      }),
+    );
+    const { handler } = harness({ alertTopicArn: null });
+
+    await expect(handler({ now: NOW })).rejects.toMatchObject({
+      name: 'ReportWriteError',
+      message: expect.stringContaining(
+        's3://evidence/usr/reports/2026-11-25/usr-operational-readiness-validation.json',
+      ),
+    });
+  });
+
+  it('leaves SNS and the ledger alone without ALERT_TOPIC_ARN', async () => {
+    fakeBucket({ 'usr/policy/usr-operational-readiness-policy.json': POLICY, [DRILL_KEY]: DRILL });
+    const { handler } = harness({ alertTopicArn: null });
+
+    const summary = await handler({ now: NOW });
+
+    expect(summary.alertsPublished).toBe(0);
+    expect(sns).not.toHaveReceivedAnyCommand();
+    expect(putKeys()).toEqual(REPORT_KEYS.map((k) => `usr/${k}`));
+  });
+
+  it('writes reports and the ledger under REPORTS_PREFIX', async () => {
+    fakeBucket({ 'usr/policy/usr-operational-readiness-policy.json': POLICY, [DRILL_KEY]: DRILL });
+    sns.on(PublishBatchCommand).callsFake(acceptAll);
+    const { handler } = harness({ reportsPrefix: 'out/' });
+
+    await handler({ now: NOW });
+
+    expect(putKeys()).toEqual(
+      expect.arrayContaining(['out/state/alert-ledger.json', ...REPORT_KEYS.map((k) => `out/${k}`)]),
+    );
+    expect(putKeys().every((k) => k.startsWith('out/'))).toBe(true);
+  });
+});
+
+describe('daily-check handler events', () => {
+  it('logs and refuses an event whose now is not a date-time, before touching S3', async () => {
+    const { handler, logger } = harness();
+
+    await expect(handler({ now: '25/11/2026' })).rejects.toThrow(
+      'invalid daily-check event: now must be an ISO-8601 date-time with a zone, got "25/11/2026"',
+    );
+    expect(logger.error).toHaveBeenCalledWith('daily check refused its event', expect.any(Error));
+    expect(s3).not.toHaveReceivedAnyCommand();
+  });
+
+  it('adds the Lambda context to the logs', async () => {
+    fakeBucket({ 'usr/policy/usr-operational-readiness-policy.json': POLICY });
+    const { handler, logger } = harness({ alertTopicArn: null });
+    const context = { functionName: 'daily-check', awsRequestId: 'req-1' } as unknown as Parameters<
+      typeof handler
+    >[1];
+
+    await handler({ now: NOW }, context);
+
+    expect(logger.addContext).toHaveBeenCalledWith(context);
+  });
+});
+
+describe('evaluationInstant', () => {
+  const clock = () => GENERATED;
+
+  it('prefers the now override, then the schedule fire time, then the clock', () => {
+    expect(evaluationInstant({ now: '2026-11-01T00:00:00Z', scheduledTime: NOW }, clock).toISOString()).toBe(
+      '2026-11-01T00:00:00.000Z',
+    );
+    expect(evaluationInstant({ scheduledTime: NOW }, clock).toISOString()).toBe(NOW);
+    expect(evaluationInstant({}, clock)).toBe(GENERATED);
+    expect(evaluationInstant(undefined, clock)).toBe(GENERATED);
+  });
+
+  it('refuses a now that is not an ISO-8601 date-time with a zone', () => {
+    expect(() => evaluationInstant({ now: 'yesterday' }, clock)).toThrow(
+      'invalid daily-check event: now must be an ISO-8601 date-time with a zone, got "yesterday"',
+    );
+  });
+});

@@ -1,0 +1,2 @@
+// Quiets the AWS SDK's Node 20 end-of-support notice in test output (it is printed once per worker otherwise).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';

@@ -168,7 +168,7 @@ export interface ReadinessMonitorProps {
   readonly logRetention?: logs.RetentionDays;
 }
 
-/** The defaults of `ReadinessMonitorProps`, in one place (documented in docs/deploy.md). */
+/** The defaults of `ReadinessMonitorProps`, in one place (documented in the README, "Default settings"). */
 export const READINESS_MONITOR_DEFAULTS = {
   evidencePrefix: '',
   policyKey: 'policy/usr-operational-readiness-policy.json',

@@ -3,7 +3,7 @@
  * again once per day while it stays open on a blocking row, and `recovered` when it closes. The ledger is
  * claimed before publishing and settled after, so a retried or overlapping run publishes nothing twice. Pure.
  */
-import { decodeJson } from './json-input';
+import { decodeJson, formatPath } from './json-input';
 import type { Alert, AlertType, Ledger, LedgerEntry, PolicyRow, Promotion, RowReport } from './schemas';
 import { LEDGER_SCHEMA_VERSION, LedgerSchema } from './schemas';
 import { compare } from './validate-policy';
@@ -58,7 +58,7 @@ export function parseLedger(
     const issue = parsed.error.issues[0];
     return {
       ledger: emptyLedger(now),
-      problem: `does not match the ledger schema (${issue ? `${issue.path.join('.')}: ${issue.message}` : 'unknown'})`,
+      problem: `does not match the ledger schema (${issue ? `${formatPath(issue.path)}: ${issue.message}` : 'unknown'})`,
     };
   }
   return { ledger: parsed.data, problem: null };
@@ -67,9 +67,15 @@ export function parseLedger(
 const day = (now: number): string => new Date(now).toISOString().slice(0, 10);
 const entryKey = (rowId: string, problem: string): string => `${rowId}/${problem}`;
 
+/** One line (control characters and line breaks become spaces) of at most `max` characters. */
 function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+  const line = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ');
+  return line.length <= max ? line : `${line.slice(0, max - 1)}…`;
 }
+
+/** An alert's identity across days: its id without the date (`overdue/<rowId>`, `summary/_run`, …). */
+const sameAlert = (a: Alert, b: Alert): boolean =>
+  a.id.slice(a.id.indexOf('/')) === b.id.slice(b.id.indexOf('/'));
 
 const TITLES: Record<AlertType, string> = {
   'never-drilled': 'NEVER DRILLED',
@@ -234,7 +240,8 @@ export function planAlerts(
     asOf: isoInstant(ctx.now),
     open: sortRecord(open),
     lastSummary: summaryDue ? today : base.lastSummary,
-    undelivered: base.undelivered.filter((a) => !alerts.some((b) => b.id === a.id)),
+    // An undelivered alert derived again (today or on a later day) is superseded by the new attempt.
+    undelivered: base.undelivered.filter((a) => !alerts.some((b) => sameAlert(a, b))),
     pending: [...base.pending.filter((a) => !alerts.some((b) => b.id === a.id)), ...alerts],
   };
   return { alerts, claimed };
@@ -301,9 +308,10 @@ export function settleAlerts(
   return {
     ...released,
     pending: released.pending.filter((a) => !planned.has(a.id)),
-    undelivered: [...released.undelivered.filter((a) => !planned.has(a.id)), ...failedAlerts].sort((a, b) =>
-      compare(a.id, b.id),
-    ),
+    undelivered: [
+      ...released.undelivered.filter((a) => !plan.alerts.some((b) => sameAlert(a, b))),
+      ...failedAlerts,
+    ].sort((a, b) => compare(a.id, b.id)),
   };
 }
 

@@ -15,7 +15,13 @@ export function keyTimestamp(key: string): number | null {
   const ms = Date.UTC(y ?? 0, (mo ?? 1) - 1, d ?? 0, h ?? 0, mi ?? 0, s ?? 0);
   const check = new Date(ms);
   // Reject impossible dates such as 20261341T256161Z.
-  if (check.getUTCMonth() !== (mo ?? 1) - 1 || check.getUTCDate() !== d || check.getUTCHours() !== h)
+  if (
+    check.getUTCMonth() !== (mo ?? 1) - 1 ||
+    check.getUTCDate() !== d ||
+    check.getUTCHours() !== h ||
+    check.getUTCMinutes() !== mi ||
+    check.getUTCSeconds() !== s
+  )
     return null;
   return ms;
 }
@@ -170,6 +176,8 @@ export function judgeArtifact(
   }
   const completedAt = Date.parse(drill.completedAt);
   if (completedAt > now) return { kind: 'future', ref: raw.ref, drill, completedAt };
-  const reasons = failureReasons(row, drill, catalog?.[row.runbookId]);
+  const pinned =
+    catalog !== null && Object.hasOwn(catalog, row.runbookId) ? catalog[row.runbookId] : undefined;
+  const reasons = failureReasons(row, drill, pinned);
   return { kind: 'drill', ref: raw.ref, drill, completedAt, success: reasons.length === 0, reasons };
 }

@@ -6,6 +6,14 @@ export const MAX_DOCUMENT_BYTES = 5 * 1024 * 1024;
 export type Decoded =
   { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly reason: string };
 
+/** Escapes control characters and line separators as `\uXXXX`, so a message quoting input stays on one line. */
+export function oneLine(text: string): string {
+  return text.replace(
+    /[\u0000-\u001f\u007f\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
 /** UTF-8 (strict) then JSON. Never throws. */
 export function decodeJson(bytes: Uint8Array): Decoded {
   if (bytes.byteLength > MAX_DOCUMENT_BYTES) {
@@ -21,15 +29,23 @@ export function decodeJson(bytes: Uint8Array): Decoded {
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
-    return { ok: false, reason: `not valid JSON (${detail.split('\n')[0] ?? ''})` };
+    // The parser quotes the offending text, line breaks included.
+    return { ok: false, reason: `not valid JSON (${oneLine(detail)})` };
   }
 }
 
-/** `rows[3].requiredRoles` from `['rows', 3, 'requiredRoles']`, prefixed with `base`. */
+/** A field name that cannot be written bare in a one-line path: empty, or with spaces, controls, `.`, `[`, `]`, `"`. */
+const NEEDS_QUOTES = /^$|[\s\p{C}.[\]"]/u;
+
+/**
+ * `rows[3].requiredRoles` from `['rows', 3, 'requiredRoles']`, prefixed with `base`. A field name that would
+ * break the path or the line is written quoted: `rows[0]["bad name"]`.
+ */
 export function formatPath(segments: readonly PropertyKey[], base = ''): string {
   let out = base;
   for (const segment of segments) {
     if (typeof segment === 'number') out += `[${segment}]`;
+    else if (NEEDS_QUOTES.test(String(segment))) out += `[${JSON.stringify(String(segment))}]`;
     else out += out === '' ? String(segment) : `.${String(segment)}`;
   }
   return out === '' ? '$' : out;
@@ -67,7 +83,7 @@ export function describeIssues(
         out.push({
           kind: 'unknown-field',
           path,
-          message: `${path}: unknown field "${key}" is not part of the schema`,
+          message: `${path}: unknown field ${JSON.stringify(key)} is not part of the schema`,
         });
       }
       continue;

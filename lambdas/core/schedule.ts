@@ -29,7 +29,11 @@ export function parseSchedule(key: string, raw: RawDocument): ParsedSchedule {
   if (raw.kind !== 'ok') return invalid(`${key}: ${rawDocumentProblem(raw) ?? 'unreadable'}`);
   const decoded = decodeJson(raw.object.bytes);
   if (!decoded.ok) return invalid(`${key}: ${decoded.reason}`);
-  const parsed = CutoverScheduleSchema.safeParse(decoded.value);
+  // Parse against the form the document takes, so an issue keeps its path (a union reports only "$: Invalid input").
+  const [wrapperSchema, arraySchema] = CutoverScheduleSchema.options;
+  const parsed = Array.isArray(decoded.value)
+    ? arraySchema.safeParse(decoded.value)
+    : wrapperSchema.safeParse(decoded.value);
   if (!parsed.success) {
     const findings: Finding[] = describeIssues(parsed.error.issues, decoded.value).map((issue) => ({
       code: 'schedule-invalid',
@@ -52,7 +56,7 @@ export function parseSchedule(key: string, raw: RawDocument): ParsedSchedule {
         code: 'schedule-invalid',
         severity: 'error',
         path: `${base}[${index}].endsAt`,
-        message: `${key} ${base}[${index}].endsAt: window "${window.id}" ends (${window.endsAt}) before it starts (${window.startsAt})`,
+        message: `${key} ${base}[${index}].endsAt: window ${JSON.stringify(window.id)} ends (${window.endsAt}) before it starts (${window.startsAt})`,
       });
       return;
     }
@@ -61,7 +65,7 @@ export function parseSchedule(key: string, raw: RawDocument): ParsedSchedule {
         code: 'schedule-invalid',
         severity: 'error',
         path: `${base}[${index}].id`,
-        message: `${key} ${base}[${index}].id: window id "${window.id}" is used twice`,
+        message: `${key} ${base}[${index}].id: window id ${JSON.stringify(window.id)} is used twice`,
       });
       return;
     }

@@ -1,5 +1,5 @@
 /** Policy validation (CONTRACT §2): every problem is a finding; nothing here throws on bad content. */
-import { decodeJson, describeIssues } from './json-input';
+import { decodeJson, describeIssues, formatPath } from './json-input';
 import type { Finding, PolicyRow } from './schemas';
 import { POLICY_SCHEMA_VERSION, PolicyRowSchema, RunbookCatalogSchema } from './schemas';
 
@@ -73,11 +73,12 @@ export function validatePolicyValue(key: string, document: unknown): ValidatedPo
     rowsBase = 'rows';
     for (const field of Object.keys(document).sort()) {
       if (!TOP_LEVEL_FIELDS.has(field)) {
+        const path = formatPath([field]);
         findings.push({
           code: 'unknown-field',
           severity: 'warning',
-          path: field,
-          message: `${key} ${field}: unknown field "${field}" is not part of the schema`,
+          path,
+          message: `${key} ${path}: unknown field ${JSON.stringify(field)} is not part of the schema`,
         });
       }
     }
@@ -179,7 +180,7 @@ export function validatePolicyValue(key: string, document: unknown): ValidatedPo
             code: 'duplicate-row-id',
             severity: 'error',
             path: `${base}.id`,
-            message: `${key} ${base}.id: row id "${rowId}" is already used by ${rowsBase}[${first}]`,
+            message: `${key} ${base}.id: row id ${JSON.stringify(rowId)} is already used by ${rowsBase}[${first}]`,
           }),
         );
       } else {
@@ -226,13 +227,17 @@ export function validatePolicyValue(key: string, document: unknown): ValidatedPo
         );
       }
     }
-    if (catalog !== null && typeof rawRow.runbookId === 'string' && !(rawRow.runbookId in catalog)) {
+    if (
+      catalog !== null &&
+      typeof rawRow.runbookId === 'string' &&
+      !Object.hasOwn(catalog, rawRow.runbookId)
+    ) {
       findings.push(
         withRow({
           code: 'runbook-unpinned',
           severity: blocking ? 'error' : 'warning',
           path: `${base}.runbookId`,
-          message: `${key} ${base}.runbookId: runbook "${rawRow.runbookId}" has no pinned version in the runbooks catalog`,
+          message: `${key} ${base}.runbookId: runbook ${JSON.stringify(rawRow.runbookId)} has no pinned version in the runbooks catalog`,
         }),
       );
     }

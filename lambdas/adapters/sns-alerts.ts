@@ -15,7 +15,8 @@ import { describeAwsError, isTransient } from './aws-clients';
 /** SNS limits: 10 entries per PublishBatch, 256 KiB per message and per batch (message plus attributes). */
 export const MAX_BATCH_ENTRIES = 10;
 export const MAX_PAYLOAD_BYTES = 256 * 1024;
-const MAX_SUBJECT = 100;
+/** SNS accepts a Subject of fewer than 100 characters. */
+const MAX_SUBJECT = 99;
 const BASE_DELAY_MS = 200;
 const MAX_DELAY_MS = 5_000;
 
@@ -26,7 +27,7 @@ export const EMAIL_FOOTER =
 const utf8 = (text: string): number => Buffer.byteLength(text, 'utf8');
 
 /**
- * An SNS subject: printable ASCII only (no newlines or control characters), at most 100 characters, not empty.
+ * An SNS subject: printable ASCII only (no newlines or control characters), at most 99 characters, not empty.
  * Accents are dropped (`é` → `e`), `…` becomes `...`, anything else that is not ASCII becomes `?`.
  */
 export function snsSubject(text: string): string {

@@ -154,12 +154,13 @@ describe('SnsAlertSink', () => {
     });
   });
 
-  it('makes the subject printable ASCII on one line, at most 100 characters', () => {
+  it('makes the subject printable ASCII on one line, fewer than 100 characters', () => {
     expect(snsSubject('[usr-readiness] OVERDUE café-row:\nlast drill “failed” — see…')).toBe(
       '[usr-readiness] OVERDUE cafe-row: last drill "failed" - see...',
     );
-    expect(snsSubject('x'.repeat(99) + '…')).toHaveLength(100);
-    expect(snsSubject(`${'y'.repeat(120)}`)).toBe(`${'y'.repeat(97)}...`);
+    expect(snsSubject('x'.repeat(99) + '…')).toHaveLength(99);
+    expect(snsSubject('x'.repeat(99))).toBe('x'.repeat(99));
+    expect(snsSubject(`${'y'.repeat(120)}`)).toBe(`${'y'.repeat(96)}...`);
     expect(snsSubject('\u{1F6A8}\t')).toBe('??');
     expect(snsSubject('  ')).toBe('usr-readiness alert');
   });

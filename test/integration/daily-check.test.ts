@@ -22,7 +22,7 @@ import {
   MemoryLedgerStore,
   MemoryReportSink,
   NOW,
-  RecordingAlertSink,
+  MemoryAlertSink,
   REGION,
   REPORT_FILES,
   awsEnv,
@@ -75,7 +75,7 @@ const alertKey = (a: Alert): string =>
 
 /** The same store, evaluated through the directory adapters with in-memory sinks: the alerts to expect. */
 async function referenceAlerts(storeDir: string, now: string): Promise<Alert[]> {
-  const sink = new RecordingAlertSink();
+  const sink = new MemoryAlertSink();
   await runMonitor(
     {
       store: new FsEvidenceStore(storeDir),
@@ -91,7 +91,7 @@ async function referenceAlerts(storeDir: string, now: string): Promise<Alert[]> 
       concurrency: 4,
     },
   );
-  return sink.alerts;
+  return sink.published;
 }
 
 describe('daily-check handler (the real `handler` export) on the example store in S3', () => {

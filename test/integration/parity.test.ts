@@ -14,7 +14,7 @@ import {
   MemoryLedgerStore,
   MemoryReportSink,
   NOW,
-  RecordingAlertSink,
+  MemoryAlertSink,
   recordListings,
   createBucket,
   s3Client,
@@ -121,7 +121,7 @@ async function evaluate(store: EvidenceStore): Promise<RunResult> {
     {
       store,
       reports: new MemoryReportSink(),
-      alerts: { sink: new RecordingAlertSink(), ledger: new MemoryLedgerStore() },
+      alerts: { sink: new MemoryAlertSink(), ledger: new MemoryLedgerStore() },
       now: new Date(NOW),
       clock: () => new Date(),
     },

@@ -22,8 +22,6 @@ import {
   ReceiveMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { Alert, Ledger } from '../../lambdas/core/schemas';
-import type { AlertSink, LedgerStore, PublishResult, ReportSink } from '../../lambdas/ports';
 
 export const REGION = 'us-east-1';
 export const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' } as const;
@@ -305,45 +303,4 @@ export const delivered = (alerts: readonly DeliveredAlert[]): string[] =>
 
 // ---------------------------------------------------------------- in-memory ports for the reference runs
 
-/** Keeps what it is given, in memory. */
-export class MemoryReportSink implements ReportSink {
-  readonly location = 'memory:reports';
-  readonly written = new Map<string, string>();
-  put(key: string, body: string): Promise<void> {
-    this.written.set(key, body);
-    return Promise.resolve();
-  }
-}
-
-export class MemoryLedgerStore implements LedgerStore {
-  private body: string | null = null;
-  private version = 0;
-  read(): Promise<{ bytes: Uint8Array | null; version: string | null }> {
-    return Promise.resolve({
-      bytes: this.body === null ? null : new TextEncoder().encode(this.body),
-      version: this.body === null ? null : String(this.version),
-    });
-  }
-  write(
-    body: string,
-    expected: string | null,
-  ): Promise<{ kind: 'ok'; version: string } | { kind: 'conflict' }> {
-    const current = this.body === null ? null : String(this.version);
-    if (current !== expected) return Promise.resolve({ kind: 'conflict' });
-    this.body = body;
-    this.version++;
-    return Promise.resolve({ kind: 'ok', version: String(this.version) });
-  }
-  ledger(): Ledger | null {
-    return this.body === null ? null : (JSON.parse(this.body) as Ledger);
-  }
-}
-
-export class RecordingAlertSink implements AlertSink {
-  readonly location = 'memory:alerts';
-  readonly alerts: Alert[] = [];
-  publish(alerts: readonly Alert[]): Promise<PublishResult> {
-    this.alerts.push(...alerts);
-    return Promise.resolve({ delivered: alerts.map((a) => a.id), failed: [] });
-  }
-}
+export { MemoryAlertSink, MemoryLedgerStore, MemoryReportSink } from '../fixtures/core/memory-store';

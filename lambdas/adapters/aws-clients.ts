@@ -5,7 +5,7 @@
  */
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { z } from 'zod';
+import * as z from 'zod';
 
 export interface AwsClientOptions {
   /** @default - the SDK's chain: AWS_REGION, then the profile's region */

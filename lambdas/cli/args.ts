@@ -1,7 +1,7 @@
 /** Flags of `usr-readiness` (CONTRACT §7), parsed with node's parseArgs and validated with zod. */
 import type { ParseArgsConfig } from 'node:util';
 import { parseArgs } from 'node:util';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_POLICY_KEY, DEFAULT_SCHEDULE_KEY } from '../monitor';
 
 /** A bad command line: printed as one line, exit 2. */

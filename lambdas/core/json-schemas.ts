@@ -1,5 +1,5 @@
 /** The JSON Schemas published in `schemas/`, generated from the zod schemas (one source of truth). */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   AlertSchema,
   CutoverScheduleSchema,

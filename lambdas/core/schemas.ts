@@ -2,7 +2,7 @@
  * Every document the monitor reads or writes, as zod schemas (`XxxSchema`), with the types inferred from
  * them in one place. JSON Schemas in `schemas/` are generated from these (`npm run schemas`).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const POLICY_SCHEMA_VERSION = 'usr-operational-readiness-policy/v1';
 export const EVIDENCE_SCHEMA_VERSION = 'usr-drill-evidence/v1';

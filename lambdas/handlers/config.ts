@@ -3,7 +3,7 @@
  * every missing or bad variable in one message. Region, endpoint and credentials are not here: the AWS SDK
  * reads its own standard variables (AWS_REGION, AWS_ENDPOINT_URL, …).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_POLICY_KEY, DEFAULT_SCHEDULE_KEY } from '../monitor';
 
 export const DEFAULT_METRICS_NAMESPACE = 'UsrReadiness';

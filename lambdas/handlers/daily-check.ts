@@ -12,7 +12,7 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RunSummary } from '../monitor';
 import { LEDGER_KEY, runMonitor } from '../monitor';
 import { makeS3Client, makeSnsClient } from '../adapters/aws-clients';

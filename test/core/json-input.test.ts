@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { MAX_DOCUMENT_BYTES, decodeJson, describeIssues, formatPath } from '../../lambdas/core/json-input';
 
 const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);

@@ -1,0 +1,463 @@
+/**
+ * `npm run bench [-- --quick] [-- --only fs|s3|bundle]`: the performance benchmark (not a test).
+ *
+ * For rows R ∈ {100, 1000} × history H ∈ {10, 100, 1000} drills per row it generates a synthetic store
+ * (`synthetic.ts`) — a directory under the OS temp dir, or a bucket in fauxqs served by this process on
+ * loopback — then runs the full `runMonitor` (no alerts) once in a fresh child process and prints one JSON
+ * line per case. Then it builds the minified Lambda bundle and times its cold initialisation, and prints a
+ * table and the targets for people. See the README, "Performance".
+ *
+ * stdout: the JSON lines (lines starting with `{`), `#` notes, then the human summary. stderr: progress.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { fork } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { build } from 'esbuild';
+import type { BundleFigures } from './bundle';
+import { COLD_INIT_RUNS, LAMBDA_ENTRY, measureBundle } from './bundle';
+import type { CaseInput, CaseResult } from './case-runner';
+import type { Emulator } from './emulator';
+import { EMULATOR_CREDENTIALS, EMULATOR_REGION, startEmulator } from './emulator';
+import type { MeasuredCase, SkippedCase, StoreKind } from './report';
+import { bundleLine, caseLine, caseTable, evaluateTargets } from './report';
+import type { StoreSpec } from './synthetic';
+import { BENCH_NOW, policyDocument, rowDrills, scheduleDocument, storeObjects } from './synthetic';
+import { DEFAULT_POLICY_KEY, DEFAULT_SCHEDULE_KEY } from '../lambdas/monitor';
+
+const ROWS = [100, 1000] as const;
+const HISTORY = [10, 100, 1000] as const;
+/** `runMonitor`'s row concurrency and the S3 store's request limit: the Lambda's default (CONCURRENCY). */
+const CONCURRENCY = 16;
+/** An S3 case whose seeding plus run is estimated above this is skipped (and said so), unless --s3-full. */
+const S3_CASE_BUDGET_MS = 3 * 60_000;
+/** Any case still running after this is killed. */
+const CASE_TIMEOUT_MS = 10 * 60_000;
+
+const USAGE = `usage: npm run bench -- [--quick] [--only fs|s3|bundle] [--s3-full]
+  --quick          only the R=100 cases (and the bundle)
+  --only <part>    only the directory-store cases (fs), the S3 cases (s3) or the Lambda bundle (bundle);
+                   a comma-separated list selects several
+  --s3-full        also run the S3 cases estimated to take over ${S3_CASE_BUDGET_MS / 60_000} minutes (R=1000 x H=1000)`;
+
+type Part = StoreKind | 'bundle';
+
+interface Options {
+  readonly quick: boolean;
+  readonly s3Full: boolean;
+  readonly parts: ReadonlySet<Part>;
+}
+
+function parseOptions(argv: readonly string[]): Options {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      quick: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      's3-full': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
+  const all: Part[] = ['fs', 's3', 'bundle'];
+  let parts = new Set<Part>(all);
+  if (values.only !== undefined) {
+    const wanted = values.only.split(',').map((p) => p.trim());
+    const bad = wanted.filter((p) => !all.includes(p as Part));
+    if (bad.length > 0) throw new Error(`--only: unknown part ${bad.join(', ')} (expected fs, s3 or bundle)`);
+    parts = new Set(wanted as Part[]);
+  }
+  return { quick: values.quick, s3Full: values['s3-full'], parts };
+}
+
+const progress = (message: string): void => void process.stderr.write(`[bench] ${message}\n`);
+const print = (line: string): void => void process.stdout.write(`${line}\n`);
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+const count = (n: number): string => n.toLocaleString('en-US');
+
+/** Bundles the two case runners, so each case runs as plain JavaScript in a fresh `node`, like the Lambda. */
+async function buildRunners(dir: string): Promise<Record<StoreKind, string>> {
+  await build({
+    entryPoints: { 'case-fs': 'bench/case-fs.ts', 'case-s3': 'bench/case-s3.ts' },
+    outdir: dir,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    mainFields: ['module', 'main'],
+    logLevel: 'silent',
+  });
+  return { fs: path.join(dir, 'case-fs.js'), s3: path.join(dir, 'case-s3.js') };
+}
+
+const running = new Set<ChildProcess>();
+
+function runCase(
+  runner: string,
+  input: CaseInput,
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+): Promise<CaseResult> {
+  return new Promise((resolve, reject) => {
+    // Explicit execArgv: the parent runs under tsx, the case must not inherit its loader.
+    const child = fork(runner, [JSON.stringify(input)], {
+      execArgv: ['--no-warnings'],
+      env,
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    running.add(child);
+    let result: CaseResult | undefined;
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    child.on('message', (message) => {
+      result = message as CaseResult;
+    });
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      running.delete(child);
+      if (timedOut) reject(new Error(`did not finish within ${seconds(timeoutMs)}`));
+      else if (result !== undefined && code === 0) resolve(result);
+      else reject(new Error(`the case process exited with ${code ?? signal ?? 'no result'}`));
+    });
+  });
+}
+
+/** Writes one file, creating its folder when it differs from the previous file's. */
+function fileWriter(root: string): (key: string, body: string) => void {
+  let lastDir = '';
+  return (key, body) => {
+    const file = path.join(root, ...key.split('/'));
+    const dir = path.dirname(file);
+    if (dir !== lastDir) {
+      mkdirSync(dir, { recursive: true });
+      lastDir = dir;
+    }
+    writeFileSync(file, body);
+  };
+}
+
+function cases(options: Options): StoreSpec[] {
+  const rows = options.quick ? ROWS.filter((r) => r === 100) : ROWS;
+  return rows.flatMap((r) => HISTORY.map((h) => ({ rows: r, history: h })));
+}
+
+function emitCase(measured: MeasuredCase): void {
+  print(JSON.stringify(caseLine(measured)));
+}
+
+/** Setup work (generation, seeding, removal), reported apart from the cases' figures. */
+const setupLog: string[] = [];
+
+function setup(message: string): void {
+  setupLog.push(message);
+  progress(message);
+}
+
+/**
+ * The directory-store cases share one store that grows: all rows at history 10, then the older drills that
+ * make it 100, then 1000 (the generator is newest-first consistent, so each stage is exactly the store of
+ * that history); the R=100 cases use a policy of the first 100 rows. That writes and deletes R×H files once
+ * instead of once per case — on a slow disk, creating and removing a million small files takes minutes.
+ */
+async function runFsCases(
+  specs: readonly StoreSpec[],
+  work: string,
+  runner: string,
+  env: NodeJS.ProcessEnv,
+): Promise<MeasuredCase[]> {
+  const out: MeasuredCase[] = [];
+  const root = path.join(work, 'fs-store');
+  const write = fileWriter(root);
+  const maxRows = Math.max(...specs.map((s) => s.rows));
+  const histories = [...new Set(specs.map((s) => s.history))].sort((a, b) => a - b);
+  let generated = 0;
+  let files = 0;
+  try {
+    write(DEFAULT_SCHEDULE_KEY, scheduleDocument());
+    for (const history of histories) {
+      const started = performance.now();
+      const before = files;
+      for (let i = 0; i < maxRows; i++) {
+        for (const object of rowDrills(i, generated, history)) {
+          write(object.key, object.body);
+          files++;
+          if (files % 200_000 === 0) progress(`fs: ${count(files)} artifacts written`);
+        }
+      }
+      generated = history;
+      setup(
+        `fs: grew the store to ${maxRows} rows × ${history} drills (+${count(files - before)} files) in ${seconds(performance.now() - started)}`,
+      );
+      for (const spec of specs.filter((s) => s.history === history)) {
+        write(DEFAULT_POLICY_KEY, policyDocument(spec.rows));
+        const reports = path.join(work, `fs-reports-${spec.rows}-${spec.history}`);
+        progress(`fs R=${spec.rows} H=${spec.history}: running`);
+        try {
+          const result = await runCase(
+            runner,
+            { store: 'fs', root, out: reports, now: BENCH_NOW, concurrency: CONCURRENCY },
+            env,
+            CASE_TIMEOUT_MS,
+          );
+          const measured: MeasuredCase = {
+            store: 'fs',
+            ...spec,
+            artifacts: spec.rows * spec.history,
+            result,
+          };
+          out.push(measured);
+          emitCase(measured);
+        } finally {
+          rmSync(reports, { recursive: true, force: true });
+        }
+      }
+    }
+  } finally {
+    const started = performance.now();
+    rmSync(root, { recursive: true, force: true });
+    setup(`fs: removed the store (${count(files + 2)} files) in ${seconds(performance.now() - started)}`);
+  }
+  return out;
+}
+
+interface S3Outcome {
+  readonly measured: MeasuredCase[];
+  readonly skipped: SkippedCase[];
+}
+
+async function runS3Cases(
+  specs: readonly StoreSpec[],
+  emulator: Emulator,
+  runner: string,
+  env: NodeJS.ProcessEnv,
+  full: boolean,
+): Promise<S3Outcome> {
+  const measured: MeasuredCase[] = [];
+  const skipped: SkippedCase[] = [];
+  let seedRate: number | null = null;
+  for (const spec of specs) {
+    const label = `s3 R=${spec.rows} H=${spec.history}`;
+    const artifacts = spec.rows * spec.history;
+    // fauxqs scans every object of the bucket on each ListObjectsV2, so a run costs ~ rows × objects: estimate
+    // from the largest case measured so far with the same rows.
+    const reference = [...measured].reverse().find((c) => c.rows === spec.rows);
+    if (!full && seedRate !== null && reference) {
+      const seedEstimate = ((artifacts + 2) / seedRate) * 1000;
+      const scale = (spec.rows * spec.history) / (reference.rows * reference.history);
+      const runEstimate = reference.result.wallMs * scale;
+      if (seedEstimate + runEstimate > S3_CASE_BUDGET_MS) {
+        const reason =
+          `estimated ${seconds(seedEstimate + runEstimate)} > the ${seconds(S3_CASE_BUDGET_MS)} budget: ` +
+          `${seconds(seedEstimate)} to seed ${count(artifacts)} objects (${count(seedRate)}/s) + ` +
+          `~${seconds(runEstimate)} to run, as fauxqs scans all ${count(artifacts)} objects on every ` +
+          `ListObjectsV2 (${spec.history / reference.history}× the H=${reference.history} run); --s3-full runs it`;
+        skipped.push({ store: 's3', ...spec, artifacts, reason });
+        print(`# skipped ${label}: ${reason}`);
+        continue;
+      }
+    }
+    const bucket = `bench-r${spec.rows}-h${spec.history}`;
+    emulator.createBucket(bucket);
+    try {
+      const started = performance.now();
+      const objects = await emulator.seed(bucket, storeObjects(spec));
+      const seedMs = performance.now() - started;
+      seedRate = objects / (seedMs / 1000);
+      setup(
+        `s3: seeded ${count(objects)} objects for R=${spec.rows} H=${spec.history} in ${seconds(seedMs)}`,
+      );
+      progress(`${label}: running`);
+      const result = await runCase(
+        runner,
+        {
+          store: 's3',
+          endpoint: emulator.endpoint,
+          region: EMULATOR_REGION,
+          bucket,
+          now: BENCH_NOW,
+          concurrency: CONCURRENCY,
+        },
+        env,
+        CASE_TIMEOUT_MS,
+      );
+      const one: MeasuredCase = { store: 's3', ...spec, artifacts, result };
+      measured.push(one);
+      emitCase(one);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      skipped.push({ store: 's3', ...spec, artifacts, reason });
+      print(`# skipped ${label}: ${reason}`);
+    } finally {
+      emulator.emptyBucket(bucket);
+    }
+  }
+  return { measured, skipped };
+}
+
+function machine(): string {
+  const model = cpus()[0]?.model.trim() ?? 'unknown CPU';
+  return `${availableParallelism()} CPUs (${model}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, ${process.platform}`;
+}
+
+const load = (): string =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+
+function summary(
+  measured: readonly MeasuredCase[],
+  skipped: readonly SkippedCase[],
+  bundle: BundleFigures | null,
+  emulator: Emulator | null,
+  durationMs: number,
+  loadAtStart: string,
+): void {
+  print('');
+  print(`usr-readiness-monitor benchmark, ${new Date().toISOString()}, ${machine()}`);
+  print(`load average ${loadAtStart} at the start, ${load()} at the end; temp dir ${tmpdir()}`);
+  print(
+    `store at now=${BENCH_NOW}; runMonitor concurrency ${CONCURRENCY}; one run per case in a fresh process`,
+  );
+  if (measured.length > 0 || skipped.length > 0) {
+    print('');
+    for (const line of caseTable(measured, skipped)) print(line);
+    for (const s of skipped) print(`  skipped ${s.store} R=${s.rows} H=${s.history}: ${s.reason}`);
+    const retried = measured.filter((c) => c.result.attempts !== null && c.result.attempts !== total(c));
+    for (const c of retried)
+      print(
+        `  note: ${c.store} R=${c.rows} H=${c.history} made ${c.result.attempts} HTTP attempts for ${total(c)} requests (retries)`,
+      );
+    const other = measured.filter((c) => Object.keys(c.result.otherCommands).length > 0);
+    for (const c of other)
+      print(
+        `  note: ${c.store} R=${c.rows} H=${c.history} also sent ${JSON.stringify(c.result.otherCommands)}`,
+      );
+    print(
+      '  wall/cpu: runMonitor only, in the case process (the emulator runs in the parent, its CPU is not counted);' +
+        ` peak RSS: the case process's high-water mark (${[...new Set(measured.map((c) => c.result.peakRssSource))].join(', ')}; see the README, Performance)`,
+    );
+    const rusage = (['fs', 's3'] as const)
+      .map((store) => {
+        const mine = measured.filter((c) => c.store === store);
+        return mine.length === 0
+          ? null
+          : `${store} up to ${(Math.max(...mine.map((c) => c.result.ruMaxRssKiB)) / 1024).toFixed(1)} MiB`;
+      })
+      .filter((x) => x !== null);
+    if (rusage.length > 0)
+      print(
+        `  (process.resourceUsage().maxRSS of the same processes: ${rusage.join(', ')}; on Linux it includes the bench process's RSS at fork, so it is not used)`,
+      );
+    if (emulator)
+      print(
+        `  s3: fauxqs ${emulator.endpoint} in the bench process, seeded via ${emulator.seeding}; its wall times are` +
+          ' mostly the emulator, which filters and sorts the whole bucket on every ListObjectsV2 (they grow with the' +
+          ' bucket, not with what the monitor reads): compare cpu ms and requests',
+      );
+    for (const line of setupLog) print(`  setup (not counted) ${line}`);
+    const first = measured[0];
+    if (first)
+      print(
+        `  statuses per case (same mix at every size): ${Object.entries(first.result.statuses)
+          .filter(([, n]) => n > 0)
+          .map(([s, n]) => `${s} ${((n / first.rows) * 100).toFixed(0)} %`)
+          .join(', ')}; decision ${first.result.decision}`,
+      );
+  }
+  if (bundle) {
+    print('');
+    print(
+      `Lambda bundle (${LAMBDA_ENTRY}, esbuild minify, node22, cjs, AWS SDK bundled): ${count(bundle.bundleBytes)} bytes`,
+    );
+    print(
+      `  cold init, median of ${bundle.runs} fresh node processes: ${bundle.coldInitMs.toFixed(1)} ms process start → after require ` +
+        `(reported as coldInitMs); require alone ${bundle.requireMs.toFixed(1)} ms; whole process ${bundle.processMs.toFixed(1)} ms`,
+    );
+    print(
+      `  largest packages in the bundle: ${bundle.topPackages
+        .slice(0, 6)
+        .map(([name, bytes]) => `${name} ${count(bytes)}`)
+        .join(', ')}`,
+    );
+  }
+  print('');
+  print('Targets:');
+  for (const t of evaluateTargets(measured, bundle)) print(`  [${t.status}] ${t.name}: ${t.detail}`);
+  print('');
+  print(`benchmark finished in ${seconds(durationMs)}`);
+}
+
+const total = (c: MeasuredCase): number =>
+  c.result.requests.List + c.result.requests.Get + c.result.requests.Head + c.result.requests.Put;
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const loadAtStart = load();
+  const options = parseOptions(process.argv.slice(2));
+  const work = mkdtempSync(path.join(tmpdir(), 'usr-bench-'));
+  let emulator: Emulator | null = null;
+  const cleanup = (): void => {
+    for (const child of running) child.kill('SIGKILL');
+    rmSync(work, { recursive: true, force: true });
+  };
+  process.once('SIGINT', () => {
+    cleanup();
+    process.exit(130);
+  });
+  try {
+    const specs = cases(options);
+    const wantsStores = options.parts.has('fs') || options.parts.has('s3');
+    const runners = wantsStores ? await buildRunners(path.join(work, 'runners')) : null;
+    // A hermetic AWS environment for the S3 cases: dummy credentials, no shared config files.
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH ?? '',
+      HOME: work,
+      AWS_ACCESS_KEY_ID: EMULATOR_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: EMULATOR_CREDENTIALS.secretAccessKey,
+      AWS_CONFIG_FILE: path.join(work, 'aws-config-none'),
+      AWS_SHARED_CREDENTIALS_FILE: path.join(work, 'aws-credentials-none'),
+      AWS_EC2_METADATA_DISABLED: 'true',
+    };
+    const measured: MeasuredCase[] = [];
+    const skipped: SkippedCase[] = [];
+    if (runners && options.parts.has('fs'))
+      measured.push(...(await runFsCases(specs, work, runners.fs, env)));
+    if (runners && options.parts.has('s3')) {
+      emulator = await startEmulator();
+      const outcome = await runS3Cases(specs, emulator, runners.s3, env, options.s3Full);
+      measured.push(...outcome.measured);
+      skipped.push(...outcome.skipped);
+      await emulator.stop();
+    }
+    let bundle: BundleFigures | null = null;
+    if (options.parts.has('bundle')) {
+      progress(`bundling ${LAMBDA_ENTRY} and timing ${COLD_INIT_RUNS} cold starts`);
+      const dir = path.join(work, 'bundle');
+      mkdirSync(dir, { recursive: true });
+      bundle = await measureBundle(dir);
+      print(JSON.stringify(bundleLine(bundle)));
+    }
+    summary(measured, skipped, bundle, emulator, performance.now() - started, loadAtStart);
+  } finally {
+    cleanup();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);

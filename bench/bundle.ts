@@ -27,6 +27,16 @@ export const LAMBDA_BUILD_OPTIONS: BuildOptions = {
   target: 'node22',
   format: 'cjs',
   mainFields: ['module', 'main'],
+  // The same alias as the CDK bundling (lib/readiness-monitor.ts): Lambda's credentials come from the environment.
+  alias: {
+    '@aws-sdk/credential-provider-node': path.join(
+      __dirname,
+      '..',
+      'lambdas',
+      'handlers',
+      'lambda-credentials.ts',
+    ),
+  },
   logLevel: 'silent',
 };
 

@@ -475,6 +475,17 @@ export class ReadinessMonitor extends Construct {
         target: 'node22',
         mainFields: ['module', 'main'],
         bundleAwsSDK: true,
+        // Lambda puts the role's credentials in the environment: only the env link of the SDK's credential chain
+        // is bundled (SSO, STS, INI and IMDS providers would add ~120 KB to a bundle that must stay under 600 KB).
+        esbuildArgs: {
+          '--alias:@aws-sdk/credential-provider-node': path.join(
+            __dirname,
+            '..',
+            'lambdas',
+            'handlers',
+            'lambda-credentials.ts',
+          ),
+        },
       },
     });
     this.function = fn;

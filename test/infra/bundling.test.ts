@@ -39,5 +39,12 @@ describe('daily-check bundle', () => {
       sources: string[];
     };
     expect(sourceMap.sources.some((source) => source.endsWith('lambdas/handlers/daily-check.ts'))).toBe(true);
+    // Only the environment link of the credential chain is bundled (lambdas/handlers/lambda-credentials.ts).
+    expect(
+      sourceMap.sources.some((source) => source.endsWith('lambdas/handlers/lambda-credentials.ts')),
+    ).toBe(true);
+    expect(sourceMap.sources.filter((source) => /credential-provider-(node|sso|ini)\//.test(source))).toEqual(
+      [],
+    );
   });
 });

@@ -261,7 +261,6 @@ export async function runMonitor(deps: MonitorDeps, options: MonitorOptions): Pr
     const byId = new Map(alertOutcome.alerts.map((a) => [a.id, a]));
     alertSection = {
       sink: deps.alerts.sink.location,
-      published: alertOutcome.alerts.length - alertOutcome.failed.length,
       undelivered: alertOutcome.failed.map((f) => {
         const alert = byId.get(f.id);
         const rowId = alert?.attributes.rowId;
@@ -330,7 +329,7 @@ export async function runMonitor(deps: MonitorDeps, options: MonitorOptions): Pr
       warnings: reports.validation.summary.warnings,
       blockers: promotion.blockers.length,
       evidenceRead: rows.reduce((sum, r) => sum + r.report.evidenceRead, 0),
-      alertsPublished: alertSection?.published ?? 0,
+      alertsPublished: alertOutcome ? alertOutcome.alerts.length - alertOutcome.failed.length : 0,
       alertsFailed: alertOutcome?.failed.length ?? 0,
       reportKeys: written,
     },

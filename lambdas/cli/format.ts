@@ -48,7 +48,7 @@ export function formatTable(result: RunResult): string {
     lines.push(`  blocker ${blocker.code}${blocker.rowId ? ` ${blocker.rowId}` : ''}: ${blocker.message}`);
   if (v.alerts) {
     lines.push(
-      `alerts: ${v.alerts.published} published to ${v.alerts.sink}${v.alerts.undelivered.length ? `, ${v.alerts.undelivered.length} undelivered` : ''}`,
+      `alerts: ${result.summary.alertsPublished} published to ${v.alerts.sink}${v.alerts.undelivered.length ? `, ${v.alerts.undelivered.length} undelivered` : ''}`,
     );
   }
   return `${lines.join('\n')}\n`;

@@ -178,7 +178,6 @@ export type Promotion = z.infer<typeof PromotionSchema>;
 
 export const AlertDeliverySchema = z.object({
   sink: z.string(),
-  published: z.number(),
   undelivered: z.array(
     z.object({ id: z.string(), alertType: z.string(), rowId: z.string().optional(), error: z.string() }),
   ),

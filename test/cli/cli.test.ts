@@ -99,6 +99,19 @@ describe('usr-readiness check', () => {
     expect(snapshot()).toEqual(first);
   });
 
+  it('produces byte-identical reports on a same-day rerun with alerting on (apart from generatedAt)', () => {
+    const store = exampleCopy();
+    const sink = `jsonl:${path.join(store, 'alerts.jsonl')}`;
+    const snapshot = () =>
+      FILES.map((f) =>
+        readFileSync(path.join(store, 'reports', '2026-11-25', f), 'utf8').replace(/"generatedAt": "[^"]+"/, ''),
+      );
+    run(['check', '--store', store, '--now', NOW, '--alerts', sink, '-q']);
+    const first = snapshot();
+    run(['check', '--store', store, '--now', NOW, '--alerts', sink, '-q']);
+    expect(snapshot()).toEqual(first);
+  });
+
   it('appends alerts as JSON lines and publishes nothing twice on a same-day rerun', () => {
     const store = exampleCopy();
     const sink = path.join(store, 'alerts.jsonl');

@@ -104,7 +104,10 @@ describe('usr-readiness check', () => {
     const sink = `jsonl:${path.join(store, 'alerts.jsonl')}`;
     const snapshot = () =>
       FILES.map((f) =>
-        readFileSync(path.join(store, 'reports', '2026-11-25', f), 'utf8').replace(/"generatedAt": "[^"]+"/, ''),
+        readFileSync(path.join(store, 'reports', '2026-11-25', f), 'utf8').replace(
+          /"generatedAt": "[^"]+"/,
+          '',
+        ),
       );
     run(['check', '--store', store, '--now', NOW, '--alerts', sink, '-q']);
     const first = snapshot();

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import packageJson from '../package.json';
 import type { CurrentProblem } from './core/alerts';
-import { currentProblems, parseLedger, planAlerts, settleAlerts } from './core/alerts';
+import { POLICY_ROW_ID, currentProblems, parseLedger, planAlerts, settleAlerts } from './core/alerts';
 import type { JudgedDrill } from './core/drills';
 import { judgeArtifact, orderDrills } from './core/drills';
 import type { EvaluationParameters, ListingNote, RowEvaluation } from './core/evaluate-row';
@@ -23,9 +23,25 @@ import {
 } from './core/reports';
 import type { WindowInForce } from './core/schedule';
 import { DAY_MS, nextWindow, parseSchedule, windowInForce } from './core/schedule';
-import type { Alert, Finding, Ledger, PolicyRow, Source, ValidationReport } from './core/schemas';
+import type {
+  Alert,
+  Finding,
+  Ledger,
+  LedgerEntry,
+  PolicyRow,
+  Source,
+  ValidationReport,
+} from './core/schemas';
 import { sortFindings, validatePolicy } from './core/validate-policy';
-import type { AlertSink, EvidenceStore, LedgerStore, ObjectMeta, ReadResult, ReportSink } from './ports';
+import type {
+  AlertSink,
+  EvidenceStore,
+  LedgerStore,
+  ListDrillsOptions,
+  ObjectMeta,
+  ReadResult,
+  ReportSink,
+} from './ports';
 import { ReportWriteError } from './ports';
 import { isoInstant } from './core/time';
 
@@ -145,9 +161,24 @@ async function collectRow(
       judged.push(judgeArtifact(row, catalog, raw, now));
     }
   };
+  // A listing that fails for this row (after the SDK's retries) is this row's problem, not the run's.
+  const list = async (options: ListDrillsOptions): Promise<readonly ObjectMeta[] | null> => {
+    try {
+      return await store.listDrills(row.id, options);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      judged.push({ kind: 'unreadable', key: `drills/${row.id}/`, message: `listing failed: ${message}` });
+      return null;
+    }
+  };
   const startAfter = recentListingStart(now, inForce, parameters);
-  await consume(await store.listDrills(row.id, { startAfter }));
-  if (!lastSuccessOf(judged)) await consume(await store.listDrills(row.id, { endAt: startAfter }));
+  const recent = await list({ startAfter });
+  if (recent === null) return { judged, listing };
+  await consume(recent);
+  if (!lastSuccessOf(judged)) {
+    const older = await list({ endAt: startAfter });
+    if (older !== null) await consume(older);
+  }
   listing.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return { judged, listing };
 }
@@ -167,12 +198,13 @@ async function alertThroughLedger(
   problems: readonly CurrentProblem[],
   rowsById: ReadonlyMap<string, PolicyRow>,
   context: Parameters<typeof planAlerts>[3],
+  canClose: (entry: LedgerEntry) => boolean,
 ): Promise<AlertOutcome> {
   const now = context.now;
   for (let attempt = 1; attempt <= MAX_LEDGER_ATTEMPTS; attempt++) {
     const stored = await ledgerStore.read();
     const { ledger: previous, problem: ledgerProblem } = parseLedger(stored.bytes, now);
-    const plan = planAlerts(previous, problems, rowsById, context);
+    const plan = planAlerts(previous, problems, rowsById, context, canClose);
     if (plan.alerts.length === 0) return { alerts: [], failed: [], ledgerProblem };
     const claim = await ledgerStore.write(serialize(plan.claimed), stored.version);
     if (claim.kind === 'conflict') continue;
@@ -189,10 +221,7 @@ async function alertThroughLedger(
     let current: Ledger = plan.claimed;
     let version = claim.version;
     for (let settle = 1; settle <= MAX_LEDGER_ATTEMPTS; settle++) {
-      const written = await ledgerStore.write(
-        serialize(settleAlerts(current, previous, plan, failed)),
-        version,
-      );
+      const written = await ledgerStore.write(serialize(settleAlerts(current, plan, failed)), version);
       if (written.kind === 'ok') return { alerts: plan.alerts, failed, ledgerProblem };
       const reread = await ledgerStore.read();
       current = parseLedger(reread.bytes, now).ledger;
@@ -246,22 +275,50 @@ export async function runMonitor(deps: MonitorDeps, options: MonitorOptions): Pr
 
   let alertOutcome: AlertOutcome | null = null;
   let alertSection: ValidationReport['alerts'] = null;
+  let alertFailure: ReportWriteError | null = null;
   if (deps.alerts) {
     const rowsById = new Map(policy.rows.map((row) => [row.id, row]));
     const policyErrorRows = documentFindings
       .filter((f) => f.severity === 'error' && f.code !== 'schedule-invalid')
       .map((f) => f.rowId ?? null);
-    const problems = currentProblems(rows, rowsById, policyErrorRows);
-    alertOutcome = await alertThroughLedger(deps.alerts.sink, deps.alerts.ledger, problems, rowsById, {
-      now,
-      reportKey: validationKey,
-      promotion,
-      counts: statuses,
-    });
-    const byId = new Map(alertOutcome.alerts.map((a) => [a.id, a]));
+    // A row whose evidence could not all be read has an unknown state: it raises no new problem and closes none.
+    const uncertain = new Set(
+      rows
+        .filter((r) => r.report.findings.some((f) => f.code === 'evidence-unreadable'))
+        .map((r) => r.report.rowId),
+    );
+    const evaluated = new Set(rows.map((r) => r.report.rowId));
+    const policyReadable = !documentFindings.some((f) => f.code === 'policy-unreadable');
+    const named = new Set(documentFindings.flatMap((f) => (f.rowId === undefined ? [] : [f.rowId])));
+    // A ledger entry closes (recovered) only when this run saw its row, or the row left a readable policy.
+    const canClose = (entry: LedgerEntry): boolean =>
+      !uncertain.has(entry.rowId) &&
+      (entry.rowId === POLICY_ROW_ID
+        ? policyReadable
+        : evaluated.has(entry.rowId) || (policyReadable && !named.has(entry.rowId)));
+    const problems = currentProblems(
+      rows.filter((r) => !uncertain.has(r.report.rowId)),
+      rowsById,
+      policyErrorRows,
+    );
+    try {
+      alertOutcome = await alertThroughLedger(
+        deps.alerts.sink,
+        deps.alerts.ledger,
+        problems,
+        rowsById,
+        { now, reportKey: validationKey, promotion, counts: statuses },
+        canClose,
+      );
+    } catch (error) {
+      // The day's reports are still written; the run fails after them.
+      if (!(error instanceof ReportWriteError)) throw error;
+      alertFailure = error;
+    }
+    const byId = new Map((alertOutcome?.alerts ?? []).map((a) => [a.id, a]));
     alertSection = {
       sink: deps.alerts.sink.location,
-      undelivered: alertOutcome.failed.map((f) => {
+      undelivered: (alertOutcome?.failed ?? []).map((f) => {
         const alert = byId.get(f.id);
         const rowId = alert?.attributes.rowId;
         return {
@@ -271,6 +328,7 @@ export async function runMonitor(deps: MonitorDeps, options: MonitorOptions): Pr
           error: f.error,
         };
       }),
+      ...(alertFailure ? { error: alertFailure.message } : {}),
     };
   }
   const findingsWithLedger: Finding[] =
@@ -316,6 +374,7 @@ export async function runMonitor(deps: MonitorDeps, options: MonitorOptions): Pr
       written.push(key);
     }
   }
+  if (alertFailure) throw alertFailure;
 
   const errors = reports.validation.summary.errors;
   return {

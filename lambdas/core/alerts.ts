@@ -194,6 +194,8 @@ export interface AlertPlan {
   readonly alerts: readonly Alert[];
   /** The ledger to write before publishing: every planned alert claimed as sent today (and listed as pending). */
   readonly claimed: Ledger;
+  /** The ledger the plan was derived from (stale pending alerts already released): what a failed alert reverts to. */
+  readonly base: Ledger;
 }
 
 /**
@@ -205,6 +207,7 @@ export function planAlerts(
   problems: readonly CurrentProblem[],
   rowsById: ReadonlyMap<string, PolicyRow>,
   ctx: AlertContext,
+  canClose: (entry: LedgerEntry) => boolean = () => true,
 ): AlertPlan {
   const today = day(ctx.now);
   const base =
@@ -230,7 +233,10 @@ export function planAlerts(
     };
   }
   for (const [k, entry] of Object.entries(base.open)) {
-    if (!current.has(k)) alerts.push(recoveredAlert(entry, rowsById.get(entry.rowId) ?? null, ctx));
+    if (current.has(k)) continue;
+    // A problem closes only when this run could see its row; otherwise its state is unknown and carried over.
+    if (canClose(entry)) alerts.push(recoveredAlert(entry, rowsById.get(entry.rowId) ?? null, ctx));
+    else open[k] = entry;
   }
   const summaryDue = base.lastSummary !== today;
   if (summaryDue) alerts.push(summaryAlert(ctx, problems.length));
@@ -244,7 +250,7 @@ export function planAlerts(
     undelivered: base.undelivered.filter((a) => !alerts.some((b) => sameAlert(a, b))),
     pending: [...base.pending.filter((a) => !alerts.some((b) => b.id === a.id)), ...alerts],
   };
-  return { alerts, claimed };
+  return { alerts, claimed, base };
 }
 
 /**
@@ -292,18 +298,17 @@ function releaseAlerts(ledger: Ledger, failed: readonly Alert[], previous?: Ledg
 
 /**
  * The ledger after publishing: delivered alerts leave `pending`; failed ones are released (derived again on the
- * next run) and recorded in `undelivered`. `current` is the ledger as it is now (re-read after a conflict);
- * `previous` the one the plan was derived from.
+ * next run) and recorded in `undelivered`. `current` is the ledger as it is now (re-read after a conflict); a
+ * failed alert reverts to its state in `plan.base`.
  */
 export function settleAlerts(
   current: Ledger,
-  previous: Ledger,
   plan: AlertPlan,
   failed: readonly { readonly id: string; readonly error: string }[],
 ): Ledger {
   const failedIds = new Set(failed.map((f) => f.id));
   const failedAlerts = plan.alerts.filter((a) => failedIds.has(a.id));
-  const released = releaseAlerts(current, failedAlerts, previous);
+  const released = releaseAlerts(current, failedAlerts, plan.base);
   const planned = new Set(plan.alerts.map((a) => a.id));
   return {
     ...released,

@@ -96,8 +96,9 @@ export function hasEnough(
   const found = successes(judged);
   const latest = found[0];
   if (latest === undefined) return false;
-  // An unread drill newer than the latest success could be a later success or a failure after it.
-  if (nextAt !== null && nextAt > latest.completedAt) return false;
+  // An unread drill newer than the latest success could be a later success or a failure after it. Key times
+  // are floored to the second, so a drill keyed in the same second may still have completed after it.
+  if (nextAt !== null && nextAt + 1000 > latest.completedAt) return false;
   if (!inForce) return true;
   if (found.some((s) => s.completedAt <= inForce.period.to)) return true;
   return nextAt !== null && nextAt <= inForce.period.from;

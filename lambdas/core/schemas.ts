@@ -16,9 +16,21 @@ const isoDateTime = z.iso.datetime({ offset: true });
 export const PhaseSchema = z.enum(['pre-cutover', 'cutover', 'post-cutover', 'incident']);
 export const SeverityClassSchema = z.enum(['sev1', 'sev2', 'sev3', 'n/a']);
 
+/**
+ * A row id names the folder of its drills (`drills/<rowId>/`), so it must be a usable key segment: 1-200
+ * characters, well-formed Unicode, no `/`, `\\` or control characters, not `.` or `..`.
+ */
+export const RowIdSchema = z
+  .string()
+  .min(1)
+  .max(200)
+  .refine((id) => id !== '.' && id !== '..' && !/[/\\\u0000-\u001f\u007f]/.test(id) && id.isWellFormed(), {
+    message: 'a row id must be usable as a key segment: no "/", "\\" or control characters, not "." or ".."',
+  });
+
 /** `USROperationalReadinessRowV1`, exactly as in the spec. Unknown fields are reported, not accepted. */
 export const PolicyRowSchema = z.strictObject({
-  id: z.string().min(1),
+  id: RowIdSchema,
   phase: PhaseSchema,
   runbookId: z.string().min(1),
   severityClass: SeverityClassSchema,
@@ -178,6 +190,8 @@ export type Promotion = z.infer<typeof PromotionSchema>;
 
 export const AlertDeliverySchema = z.object({
   sink: z.string(),
+  /** Set when the alert ledger could not be read or written: no alert was sent and the run failed after its reports. */
+  error: z.string().optional(),
   undelivered: z.array(
     z.object({ id: z.string(), alertType: z.string(), rowId: z.string().optional(), error: z.string() }),
   ),

@@ -85,7 +85,7 @@ function run(
   const failed = plan.alerts
     .filter((a) => options.fails?.(a) ?? false)
     .map((a) => ({ id: a.id, error: 'boom' }));
-  const settled = settleAlerts(plan.claimed, stored, plan, failed);
+  const settled = settleAlerts(plan.claimed, plan, failed);
   return { plan, alerts: plan.alerts, ledger: roundTrip(settled) };
 }
 
@@ -534,5 +534,29 @@ describe('parseLedger', () => {
       fails: (a) => a.alertType === 'summary',
     });
     expect(parseLedger(new TextEncoder().encode(serialize(ledger)), DAY2)).toEqual({ ledger, problem: null });
+  });
+});
+
+describe('alerts after a crashed run', () => {
+  it('re-derives an alert that a crashed run claimed and the next run failed to deliver', () => {
+    // Day 1: the run claims a new problem of a non-blocking row, then dies before settling.
+    const day1 = planAlerts(start, currentProblems([overdue(optionalRow, DAY1)], rowsById, []), rowsById, {
+      now: DAY1,
+      reportKey: reportKeys(DAY1, VALIDATION_FILE)[0],
+      promotion: decidePromotion([], [], null),
+      counts: {},
+    });
+    expect(ids(day1.alerts)).toContain('2026-11-25/overdue/incident-sev3-optional');
+    const crashed = roundTrip(day1.claimed);
+
+    // Day 2: the stale claim is released and the alert planned again, but its delivery fails.
+    const day2 = run(crashed, [overdue(optionalRow, DAY2)], DAY2, {
+      fails: (a) => a.alertType === 'overdue',
+    });
+    expect(ids(day2.alerts)).toContain('2026-11-26/overdue/incident-sev3-optional');
+
+    // Day 3: it is derived and sent again, not lost.
+    const day3 = run(day2.ledger, [overdue(optionalRow, DAY3)], DAY3);
+    expect(ids(day3.alerts)).toContain('2026-11-27/overdue/incident-sev3-optional');
   });
 });

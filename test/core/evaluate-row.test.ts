@@ -756,7 +756,9 @@ describe('hasEnough', () => {
     // A nonconforming key is read first, whatever its time: the timestamped keys after it may be newer.
     const drills = [success(row, '2026-11-01T00:00:00Z', NOW)];
     expect(hasEnough(drills, null, at('2026-11-20T00:00:00Z'))).toBe(false);
-    expect(hasEnough(drills, null, at('2026-11-01T00:00:00Z'))).toBe(true);
+    // A key in the same second may hide a later completion (key times are floored to the second).
+    expect(hasEnough(drills, null, at('2026-11-01T00:00:00Z'))).toBe(false);
+    expect(hasEnough(drills, null, at('2026-10-31T23:59:59Z'))).toBe(true);
   });
 
   it('stops after the latest success without a window', () => {

@@ -542,8 +542,13 @@ describe('validatePolicyValue', () => {
       expect(codes(findings).sort()).toEqual(
         [
           'blocking-roles-empty',
+          // an id with a line break is not a usable key segment: both incident rows fail the schema, so no
+          // valid blocking incident row is left
+          'coverage-missing',
           'duplicate-row-id',
           'runbook-unpinned',
+          'schema',
+          'schema',
           'unknown-field',
           'unknown-field',
         ].sort(),

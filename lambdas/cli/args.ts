@@ -3,6 +3,7 @@ import type { ParseArgsConfig } from 'node:util';
 import { parseArgs } from 'node:util';
 import * as z from 'zod';
 import { DEFAULT_POLICY_KEY, DEFAULT_SCHEDULE_KEY } from '../monitor';
+import { MAX_DAYS } from '../core/evaluate-row';
 
 /** A bad command line: printed as one line, exit 2. */
 export class UsageError extends Error {
@@ -11,19 +12,31 @@ export class UsageError extends Error {
 
 const got = (input: unknown): string => `got "${String(input)}"`;
 
-const positiveInt = (flag: string) =>
+/** The number a digits-only flag value stands for, or a `${flag} must be at most …` issue above `max`. */
+const atMost =
+  (flag: string, max: number) =>
+  (value: string, ctx: z.RefinementCtx<string>): number => {
+    const parsed = Number(value);
+    if (parsed <= max) return parsed;
+    ctx.addIssue({ code: 'custom', input: value, message: `${flag} must be at most ${max}, ${got(value)}` });
+    return z.NEVER;
+  };
+
+const positiveInt = (flag: string, max = Number.MAX_SAFE_INTEGER) =>
   z
     .string()
     .regex(/^[1-9]\d{0,8}$/, { error: (issue) => `${flag} must be a positive integer, ${got(issue.input)}` })
-    .transform(Number);
+    .transform(atMost(flag, max));
 
-const nonNegativeInt = (flag: string) =>
+const nonNegativeInt = (flag: string, max = Number.MAX_SAFE_INTEGER) =>
   z
     .string()
     .regex(/^\d{1,9}$/, {
       error: (issue) => `${flag} must be a whole number of days (0 or more), ${got(issue.input)}`,
     })
-    .transform(Number);
+    .transform(atMost(flag, max));
+
+const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
 
 const AlertsFlagSchema = z.union([
   z.literal('stdout').transform(() => ({ kind: 'stdout' as const })),
@@ -33,9 +46,17 @@ const AlertsFlagSchema = z.union([
     .transform((value) => ({ kind: 'jsonl' as const, file: value.slice('jsonl:'.length) })),
   z
     .string()
-    .regex(/^sns:arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/)
+    .regex(/^sns:/)
+    .refine((value) => SNS_TOPIC_ARN.test(value.slice('sns:'.length)))
     .transform((value) => ({ kind: 'sns' as const, topicArn: value.slice('sns:'.length) })),
 ]);
+
+/** The SNS sink publishes without a MessageGroupId, which a FIFO topic rejects on every publish. */
+const isFifoTopic = (value: string): boolean =>
+  value.startsWith('sns:') &&
+  value.endsWith('.fifo') &&
+  SNS_TOPIC_ARN.test(value.slice('sns:'.length, -'.fifo'.length));
+
 export type AlertsTarget = z.output<typeof AlertsFlagSchema>;
 
 const CheckFlagsSchema = z.object({
@@ -55,6 +76,13 @@ const CheckFlagsSchema = z.object({
     .optional()
     .transform((value, ctx) => {
       if (value === undefined) return undefined;
+      if (isFifoTopic(value)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `--alerts: FIFO topics are not supported (alerts are fanned out to email/SQS subscribers of a standard topic), ${got(value)}`,
+        });
+        return z.NEVER;
+      }
       const parsed = AlertsFlagSchema.safeParse(value);
       if (parsed.success) return parsed.data;
       ctx.addIssue({
@@ -66,8 +94,8 @@ const CheckFlagsSchema = z.object({
   format: z
     .enum(['table', 'json'], { error: (issue) => `--format must be table or json, ${got(issue.input)}` })
     .default('table'),
-  'cadence-days': positiveInt('--cadence-days').default(30),
-  'warn-days': nonNegativeInt('--warn-days').default(7),
+  'cadence-days': positiveInt('--cadence-days', MAX_DAYS).default(30),
+  'warn-days': nonNegativeInt('--warn-days', MAX_DAYS).default(7),
   concurrency: positiveInt('--concurrency').default(16),
   region: z.string().min(1).optional(),
   profile: z.string().min(1).optional(),
@@ -190,10 +218,11 @@ Options:
   --policy <key>            policy key in the store (default: ${DEFAULT_POLICY_KEY})
   --schedule <key>          cutover schedule key in the store (default: ${DEFAULT_SCHEDULE_KEY}; optional file)
   --out <dir|s3://…>        root that receives reports/<date>/, reports/latest/ and state/ (default: the store)
-  --alerts <target>         stdout | jsonl:<file> | sns:<topicArn> (default: no alerts, ledger untouched)
+  --alerts <target>         stdout | jsonl:<file> | sns:<topicArn> of a standard (non-FIFO) topic
+                            (default: no alerts, ledger untouched; stdout goes to stderr with --format json)
   --format <table|json>     table: one line per row; json: the validation report (default: table)
-  --cadence-days <N>        drill cadence in days (default: 30)
-  --warn-days <N>           due-soon warning window in days (default: 7)
+  --cadence-days <N>        drill cadence in days, at most ${MAX_DAYS} (default: 30)
+  --warn-days <N>           due-soon warning window in days, at most ${MAX_DAYS} (default: 7)
   --concurrency <N>         rows read at once (default: 16)
   --region <region>         AWS region for s3:// and sns: targets (default: the SDK's chain)
   --profile <name>          AWS shared-config profile (default: the SDK's chain)

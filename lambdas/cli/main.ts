@@ -59,7 +59,9 @@ async function validate(file: string, format: 'table' | 'json', io: Io): Promise
 }
 
 async function check(flags: CheckFlags, io: Io): Promise<number> {
-  const targets = buildTargets(flags, (line) => io.stdout(line));
+  // With --format json stdout carries the report alone, so `--alerts stdout` lines go to stderr instead.
+  const printAlert = flags.format === 'json' ? io.stderr : io.stdout;
+  const targets = buildTargets(flags, (line) => printAlert(line));
   const now = flags.now ? new Date(flags.now) : io.clock();
   let lastShown = 0;
   const result = await runMonitor(

@@ -15,6 +15,9 @@ export interface EvaluationParameters {
 
 export const DEFAULT_PARAMETERS: EvaluationParameters = { cadenceDays: 30, warnDays: 7 };
 
+/** The largest cadence or warning period in days (100 years): beyond it instants leave the range of `Date`. */
+export const MAX_DAYS = 36500;
+
 type SuccessfulDrill = Extract<JudgedDrill, { kind: 'drill' }>;
 
 const iso = isoInstant;

@@ -5,6 +5,7 @@
  */
 import * as z from 'zod';
 import { DEFAULT_POLICY_KEY, DEFAULT_SCHEDULE_KEY } from '../monitor';
+import { MAX_DAYS } from '../core/evaluate-row';
 
 export const DEFAULT_METRICS_NAMESPACE = 'UsrReadiness';
 export const SERVICE_NAME = 'usr-readiness-monitor';
@@ -14,7 +15,8 @@ const show = (value: unknown): string => JSON.stringify(value) ?? String(value);
 /** Unset and empty are the same for optional values. */
 const blankAsUnset = (value: unknown): unknown => (value === '' ? undefined : value);
 
-const integer = (min: 0 | 1, fallback: number) =>
+/** Without `max`, anything up to Number.MAX_SAFE_INTEGER; with it, `must be at most <max>, got "<value>"`. */
+const integer = (min: 0 | 1, fallback: number, max?: number) =>
   z.preprocess(
     blankAsUnset,
     z
@@ -23,8 +25,16 @@ const integer = (min: 0 | 1, fallback: number) =>
         error: (issue) =>
           `must be a ${min === 1 ? 'positive' : 'non-negative'} integer, got ${show(issue.input)}`,
       })
-      .transform((value) => Number(value.trim()))
-      .refine((value) => Number.isSafeInteger(value), { error: 'is too large' })
+      .transform((value, ctx) => {
+        const parsed = Number(value.trim());
+        if (parsed <= (max ?? Number.MAX_SAFE_INTEGER)) return parsed;
+        ctx.addIssue({
+          code: 'custom',
+          input: value,
+          message: max === undefined ? 'is too large' : `must be at most ${max}, got ${show(value.trim())}`,
+        });
+        return z.NEVER;
+      })
       .default(fallback),
   );
 
@@ -69,13 +79,18 @@ export const DailyCheckEnvSchema = z
       z
         .string()
         .regex(/^arn:[a-z-]+:sns:[^:]*:[^:]*:[^:]+$/, {
+          abort: true,
           error: (issue) =>
             `must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>), got ${show(issue.input)}`,
         })
+        // The SNS publisher sends no MessageGroupId, which a FIFO topic rejects on every publish.
+        .refine((value) => !value.endsWith('.fifo'), {
+          error: (issue) => `must be a standard (non-FIFO) SNS topic ARN, got ${show(issue.input)}`,
+        })
         .optional(),
     ),
-    CADENCE_DAYS: integer(1, 30),
-    WARN_DAYS: integer(0, 7),
+    CADENCE_DAYS: integer(1, 30, MAX_DAYS),
+    WARN_DAYS: integer(0, 7, MAX_DAYS),
     CONCURRENCY: integer(1, 16).refine((value) => value <= 256, { error: 'must be at most 256' }),
     POWERTOOLS_METRICS_NAMESPACE: z.preprocess(blankAsUnset, z.string().default(DEFAULT_METRICS_NAMESPACE)),
   })

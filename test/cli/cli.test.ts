@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { UsageError, parseCommand } from '../../lambdas/cli/args';
 import { DrillReportSchema, ValidationReportSchema } from '../../lambdas/core/schemas';
 import { StoreBuilder, goStore, row } from '../fixtures/store-builder';
 
@@ -27,6 +28,10 @@ function exampleCopy(): string {
 }
 
 const readJson = (file: string): unknown => JSON.parse(readFileSync(file, 'utf8'));
+
+const missingStore = path.join(tmpdir(), 'usr-no-such-store-dir');
+const STANDARD_TOPIC = 'arn:aws:sns:eu-west-1:123456789012:usr-readiness-alerts';
+const FIFO_TOPIC = `${STANDARD_TOPIC}.fifo`;
 
 describe('usr-readiness check', () => {
   it('exits 1 on the example store (no-go) and writes the three reports for the day and as latest', () => {
@@ -82,6 +87,32 @@ describe('usr-readiness check', () => {
     expect(result.code).toBe(0);
     const report = ValidationReportSchema.parse(JSON.parse(result.stdout));
     expect(report.promotion.decision).toBe('go');
+  });
+
+  it('keeps stdout valid JSON with --alerts stdout --format json: the alert lines go to stderr', () => {
+    const result = run([
+      'check',
+      '--store',
+      exampleCopy(),
+      '--now',
+      NOW,
+      '--alerts',
+      'stdout',
+      '--format',
+      'json',
+    ]);
+    expect(result.code).toBe(1);
+    const report = ValidationReportSchema.parse(JSON.parse(result.stdout));
+    expect(report.promotion.decision).toBe('no-go');
+    expect(result.stderr).toMatch(/^ALERT /m);
+  });
+
+  it('prints the alert lines on stdout with --alerts stdout and the table format', () => {
+    const result = run(['check', '--store', exampleCopy(), '--now', NOW, '--alerts', 'stdout', '-q']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^ALERT /m);
+    expect(result.stdout).toMatch(/^STATUS +BLOCKING +ROW/m);
+    expect(result.stderr).not.toContain('ALERT ');
   });
 
   it('produces byte-identical reports on a rerun apart from generatedAt', () => {
@@ -155,6 +186,11 @@ describe('usr-readiness check', () => {
       ['check', '--store', '.', '--alerts', 'email'],
       '--alerts must be stdout, jsonl:<file> or sns:<topicArn>',
     ],
+    [
+      ['check', '--store', missingStore, '--alerts', `sns:${FIFO_TOPIC}`],
+      '--alerts: FIFO topics are not supported (alerts are fanned out to email/SQS subscribers of a standard topic), ' +
+        `got "sns:${FIFO_TOPIC}"`,
+    ],
     [['check', '--store', '.', '--bogus'], 'unknown option --bogus'],
     [['deploy'], 'unknown command "deploy"'],
   ])('exits 2 on bad usage %j with one line and no stack trace', (args, message) => {
@@ -164,6 +200,43 @@ describe('usr-readiness check', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain(message);
     expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it.each([
+    ['--cadence-days', '200000000'],
+    ['--cadence-days', '36501'],
+    ['--warn-days', '200000000'],
+    ['--warn-days', '36501'],
+  ])('exits 2 with one line, not a crash, on %s %s (more than 100 years)', (flag, value) => {
+    const result = run(['check', '--store', goStore().root, '--now', NOW, flag, value, '-q']);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      `usr-readiness: ${flag} must be at most 36500, got "${value}"`,
+    ]);
+    expect(result.stdout).toBe('');
+  });
+
+  it('accepts --cadence-days and --warn-days of exactly 36500 days', () => {
+    const result = run([
+      'check',
+      '--store',
+      goStore().root,
+      '--now',
+      NOW,
+      '--cadence-days',
+      '36500',
+      '--warn-days',
+      '36500',
+      '--format',
+      'json',
+      '-q',
+    ]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(ValidationReportSchema.parse(JSON.parse(result.stdout)).parameters).toMatchObject({
+      cadenceDays: 36500,
+      warnDays: 36500,
+    });
   });
 
   it.each([[['--help']], [['check', '--help']], [['validate', '--help']]])('prints help for %j', (args) => {
@@ -216,5 +289,41 @@ describe('usr-readiness validate', () => {
     const result = run(['validate', 'no-such-policy.json']);
     expect(result.code).toBe(2);
     expect(result.stderr.trim()).toBe('usr-readiness validate: no-such-policy.json: file not found');
+  });
+});
+
+describe('parseCommand (check flags)', () => {
+  const check = (...flags: string[]) => parseCommand(['check', '--store', 'store', ...flags]);
+
+  it('accepts a standard SNS topic for --alerts', () => {
+    expect(check('--alerts', `sns:${STANDARD_TOPIC}`)).toMatchObject({
+      command: 'check',
+      flags: { alerts: { kind: 'sns', topicArn: STANDARD_TOPIC } },
+    });
+  });
+
+  it('refuses a FIFO SNS topic for --alerts', () => {
+    expect(() => check('--alerts', `sns:${FIFO_TOPIC}`)).toThrow(
+      new UsageError(
+        '--alerts: FIFO topics are not supported (alerts are fanned out to email/SQS subscribers of a standard topic), ' +
+          `got "sns:${FIFO_TOPIC}"`,
+      ),
+    );
+  });
+
+  it('caps --cadence-days and --warn-days at 36500 and still wants a positive / whole number', () => {
+    expect(check('--cadence-days', '36500', '--warn-days', '36500')).toMatchObject({
+      flags: { 'cadence-days': 36500, 'warn-days': 36500 },
+    });
+    expect(() => check('--cadence-days', '36501')).toThrow(
+      '--cadence-days must be at most 36500, got "36501"',
+    );
+    expect(() => check('--warn-days', '999999999')).toThrow(
+      '--warn-days must be at most 36500, got "999999999"',
+    );
+    expect(() => check('--cadence-days', '0')).toThrow('--cadence-days must be a positive integer, got "0"');
+    expect(() => check('--warn-days', 'x')).toThrow(
+      '--warn-days must be a whole number of days (0 or more), got "x"',
+    );
   });
 });

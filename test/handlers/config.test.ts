@@ -77,6 +77,39 @@ describe('loadConfig', () => {
     );
   });
 
+  it('refuses a FIFO ALERT_TOPIC_ARN (the SNS publisher sends no MessageGroupId)', () => {
+    expect(() =>
+      loadConfig({
+        EVIDENCE_BUCKET: 'evidence',
+        ALERT_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:usr-alerts.fifo',
+      }),
+    ).toThrow(
+      new Error(
+        'invalid daily-check configuration: ALERT_TOPIC_ARN must be a standard (non-FIFO) SNS topic ARN, ' +
+          'got "arn:aws:sns:eu-west-1:123456789012:usr-alerts.fifo"',
+      ),
+    );
+  });
+
+  it('caps CADENCE_DAYS and WARN_DAYS at 36500 (100 years), quoting the bad value', () => {
+    expect(
+      loadConfig({ EVIDENCE_BUCKET: 'evidence', CADENCE_DAYS: '36500', WARN_DAYS: '36500' }),
+    ).toMatchObject({ cadenceDays: 36500, warnDays: 36500 });
+    expect(() => loadConfig({ EVIDENCE_BUCKET: 'evidence', CADENCE_DAYS: '200000000' })).toThrow(
+      new Error('invalid daily-check configuration: CADENCE_DAYS must be at most 36500, got "200000000"'),
+    );
+    expect(() => loadConfig({ EVIDENCE_BUCKET: 'evidence', WARN_DAYS: '36501' })).toThrow(
+      new Error('invalid daily-check configuration: WARN_DAYS must be at most 36500, got "36501"'),
+    );
+    expect(() =>
+      loadConfig({ EVIDENCE_BUCKET: 'evidence', CADENCE_DAYS: '99999999999999999999999', WARN_DAYS: '0' }),
+    ).toThrow(
+      new Error(
+        'invalid daily-check configuration: CADENCE_DAYS must be at most 36500, got "99999999999999999999999"',
+      ),
+    );
+  });
+
   it('lists every bad variable in one message', () => {
     expect(() =>
       loadConfig({ CADENCE_DAYS: '1.5', WARN_DAYS: '-1', CONCURRENCY: '1000', ALERT_TOPIC_ARN: 'my-topic' }),

@@ -5,7 +5,14 @@
 import { createHash } from 'node:crypto';
 import packageJson from '../package.json';
 import type { CurrentProblem } from './core/alerts';
-import { POLICY_ROW_ID, currentProblems, parseLedger, planAlerts, settleAlerts } from './core/alerts';
+import {
+  DEFAULT_CLAIM_TTL_MS,
+  POLICY_ROW_ID,
+  currentProblems,
+  parseLedger,
+  planAlerts,
+  settleAlerts,
+} from './core/alerts';
 import type { JudgedDrill } from './core/drills';
 import { judgeArtifact, orderDrills } from './core/drills';
 import type { EvaluationParameters, ListingNote, RowEvaluation } from './core/evaluate-row';
@@ -67,6 +74,11 @@ export interface MonitorDeps {
   readonly now: Date;
   /** The wall clock, for `generatedAt` only. */
   readonly clock: () => Date;
+  /**
+   * How long this run may still take (a Lambda's remaining time): the ledger claim expires after it, so a later
+   * run re-sends what a run that died mid-way had claimed. @default 15 minutes
+   */
+  readonly claimTtlMs?: number;
   /** Progress: called after each row is evaluated. */
   readonly onProgress?: (done: number, total: number) => void;
 }
@@ -307,7 +319,14 @@ export async function runMonitor(deps: MonitorDeps, options: MonitorOptions): Pr
         deps.alerts.ledger,
         problems,
         rowsById,
-        { now, reportKey: validationKey, promotion, counts: statuses },
+        {
+          now,
+          reportKey: validationKey,
+          promotion,
+          counts: statuses,
+          wallClock: deps.clock().getTime(),
+          claimTtlMs: deps.claimTtlMs ?? DEFAULT_CLAIM_TTL_MS,
+        },
         canClose,
       );
     } catch (error) {

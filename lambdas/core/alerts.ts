@@ -27,7 +27,14 @@ export interface AlertContext {
   readonly reportKey: string;
   readonly promotion: Promotion;
   readonly counts: Readonly<Record<string, number>>;
+  /** Wall-clock time of planning (not `now`, which may replay a past day). */
+  readonly wallClock: number;
+  /** How long this run may still take: its claim on the ledger expires after that. */
+  readonly claimTtlMs: number;
 }
+
+/** A claim's lifetime when the caller knows no deadline: the longest a Lambda function can run. */
+export const DEFAULT_CLAIM_TTL_MS = 15 * 60 * 1000;
 
 /** The row id used in the ledger for policy findings that belong to no row. */
 export const POLICY_ROW_ID = '_policy';
@@ -42,6 +49,7 @@ export function emptyLedger(now: number): Ledger {
     lastSummary: null,
     undelivered: [],
     pending: [],
+    claimExpiresAt: null,
   };
 }
 
@@ -189,6 +197,12 @@ function summaryAlert(ctx: AlertContext, open: number): Alert {
   };
 }
 
+/** True when the run that claimed the pending alerts has passed its deadline: it died without settling. */
+function claimExpired(ledger: Ledger, wallClock: number): boolean {
+  const expires = ledger.claimExpiresAt === null ? NaN : Date.parse(ledger.claimExpiresAt);
+  return !Number.isNaN(expires) && wallClock > expires;
+}
+
 export interface AlertPlan {
   /** What to publish now, sorted by id. */
   readonly alerts: readonly Alert[];
@@ -211,8 +225,9 @@ export function planAlerts(
 ): AlertPlan {
   const today = day(ctx.now);
   const base =
-    previous.pending.length > 0 && previous.pending.every((a) => !a.id.startsWith(`${today}/`))
-      ? releaseAlerts(previous, previous.pending)
+    previous.pending.length > 0 &&
+    (previous.pending.every((a) => !a.id.startsWith(`${today}/`)) || claimExpired(previous, ctx.wallClock))
+      ? { ...releaseAlerts(previous, previous.pending), claimExpiresAt: null }
       : previous;
   const open: Record<string, LedgerEntry> = {};
   const alerts: Alert[] = [];
@@ -249,6 +264,7 @@ export function planAlerts(
     // An undelivered alert derived again (today or on a later day) is superseded by the new attempt.
     undelivered: base.undelivered.filter((a) => !alerts.some((b) => sameAlert(a, b))),
     pending: [...base.pending.filter((a) => !alerts.some((b) => b.id === a.id)), ...alerts],
+    claimExpiresAt: alerts.length > 0 ? isoInstant(ctx.wallClock + ctx.claimTtlMs) : base.claimExpiresAt,
   };
   return { alerts, claimed, base };
 }
@@ -310,9 +326,11 @@ export function settleAlerts(
   const failedAlerts = plan.alerts.filter((a) => failedIds.has(a.id));
   const released = releaseAlerts(current, failedAlerts, plan.base);
   const planned = new Set(plan.alerts.map((a) => a.id));
+  const pending = released.pending.filter((a) => !planned.has(a.id));
   return {
     ...released,
-    pending: released.pending.filter((a) => !planned.has(a.id)),
+    pending,
+    claimExpiresAt: pending.length > 0 ? released.claimExpiresAt : null,
     undelivered: [
       ...released.undelivered.filter((a) => !plan.alerts.some((b) => sameAlert(a, b))),
       ...failedAlerts,

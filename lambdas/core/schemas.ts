@@ -311,5 +311,10 @@ export const LedgerSchema = z.object({
   undelivered: z.array(AlertSchema),
   /** Alerts claimed by a run that has not confirmed delivery yet (a crashed run leaves them here). */
   pending: z.array(AlertSchema),
+  /**
+   * Wall-clock instant after which the claiming run cannot still be running (its deadline): pending alerts of an
+   * expired claim are released and sent again. Null when nothing is pending.
+   */
+  claimExpiresAt: z.string().nullable().default(null),
 });
 export type Ledger = z.infer<typeof LedgerSchema>;

@@ -150,7 +150,17 @@ export function createHandler(config: DailyCheckConfig, deps: DailyCheckDeps = {
     let result;
     try {
       result = await runMonitor(
-        { store, reports, alerts, now, clock },
+        {
+          store,
+          reports,
+          alerts,
+          now,
+          clock,
+          // The ledger claim lasts as long as this invocation can: a retry after a timeout re-sends its alerts.
+          ...(typeof context?.getRemainingTimeInMillis === 'function'
+            ? { claimTtlMs: context.getRemainingTimeInMillis() }
+            : {}),
+        },
         {
           policyKey: config.policyKey,
           scheduleKey: config.scheduleKey,

@@ -1,5 +1,6 @@
 import type { AlertPlan } from '../../lambdas/core/alerts';
 import {
+  DEFAULT_CLAIM_TTL_MS,
   POLICY_ROW_ID,
   currentProblems,
   emptyLedger,
@@ -81,6 +82,8 @@ function run(
     reportKey: reportKeys(now, VALIDATION_FILE)[0],
     promotion,
     counts: { compliant: 1 },
+    wallClock: now,
+    claimTtlMs: DEFAULT_CLAIM_TTL_MS,
   });
   const failed = plan.alerts
     .filter((a) => options.fails?.(a) ?? false)
@@ -238,9 +241,10 @@ describe('planAlerts', () => {
       ]);
     });
 
-    it('does not publish again those of the same day', () => {
+    it('does not publish again those of the same day while the claiming run may still be running', () => {
       const crashed = run(start, [overdue(optionalRow, DAY1)], DAY1).plan.claimed;
-      const retry = run(crashed, [overdue(optionalRow, DAY1_LATER)], DAY1_LATER);
+      const aMinuteLater = DAY1 + 60_000;
+      const retry = run(crashed, [overdue(optionalRow, aMinuteLater)], aMinuteLater);
       expect(retry.alerts).toEqual([]);
       expect(retry.ledger.pending).toHaveLength(2);
     });
@@ -500,6 +504,7 @@ describe('parseLedger', () => {
     expect(parseLedger(null, DAY1)).toEqual({ ledger: emptyLedger(DAY1), problem: null });
     expect(emptyLedger(DAY1)).toEqual({
       schemaVersion: 'usr-readiness-alert-ledger/v1',
+      claimExpiresAt: null,
       asOf: '2026-11-25T06:00:00Z',
       open: {},
       lastSummary: null,
@@ -545,6 +550,8 @@ describe('alerts after a crashed run', () => {
       reportKey: reportKeys(DAY1, VALIDATION_FILE)[0],
       promotion: decidePromotion([], [], null),
       counts: {},
+      wallClock: DAY1,
+      claimTtlMs: DEFAULT_CLAIM_TTL_MS,
     });
     expect(ids(day1.alerts)).toContain('2026-11-25/overdue/incident-sev3-optional');
     const crashed = roundTrip(day1.claimed);
@@ -558,5 +565,35 @@ describe('alerts after a crashed run', () => {
     // Day 3: it is derived and sent again, not lost.
     const day3 = run(day2.ledger, [overdue(optionalRow, DAY3)], DAY3);
     expect(ids(day3.alerts)).toContain('2026-11-27/overdue/incident-sev3-optional');
+  });
+});
+
+describe('alerts after a run that died the same day', () => {
+  const plan = (stored: Ledger, wallClock: number, ttl = 5 * 60 * 1000) =>
+    planAlerts(stored, currentProblems([overdue(blockingRow, DAY1)], rowsById, []), rowsById, {
+      now: DAY1,
+      reportKey: reportKeys(DAY1, VALIDATION_FILE)[0],
+      promotion: decidePromotion([], [], null),
+      counts: {},
+      wallClock,
+      claimTtlMs: ttl,
+    });
+
+  it('leaves the claim of a run that may still be running alone', () => {
+    const claimed = roundTrip(plan(start, DAY1).claimed);
+    expect(claimed.claimExpiresAt).toBe('2026-11-25T06:05:00Z');
+    expect(plan(claimed, DAY1 + 60_000).alerts).toEqual([]);
+  });
+
+  it('re-sends what a run claimed once its deadline has passed without a settlement', () => {
+    const claimed = roundTrip(plan(start, DAY1).claimed);
+    const retry = plan(claimed, DAY1 + 6 * 60_000);
+    expect(ids(retry.alerts)).toEqual(['2026-11-25/overdue/incident-sev1-paging', '2026-11-25/summary/_run']);
+    expect(retry.claimed.pending.map((a) => a.id)).toEqual(ids(retry.alerts));
+  });
+
+  it('clears the claim once every pending alert is settled', () => {
+    const first = plan(start, DAY1);
+    expect(settleAlerts(first.claimed, first, []).claimExpiresAt).toBeNull();
   });
 });

@@ -361,6 +361,25 @@ describe('daily-check handler events', () => {
 
     expect(logger.addContext).toHaveBeenCalledWith(context);
   });
+
+  it('claims the alert ledger for the remaining time of the invocation', async () => {
+    fakeBucket({ 'usr/policy/usr-operational-readiness-policy.json': POLICY, [DRILL_KEY]: DRILL });
+    sns.on(PublishBatchCommand).callsFake(acceptAll);
+    const { handler } = harness();
+    const context = { getRemainingTimeInMillis: () => 120_000 } as unknown as Parameters<typeof handler>[1];
+
+    await handler({ now: NOW }, context);
+
+    const ledgerWrites = s3
+      .commandCalls(PutObjectCommand)
+      .map((c) => c.args[0].input)
+      .filter((input) => (input.Key ?? '').endsWith('state/alert-ledger.json'))
+      .map(
+        (input) =>
+          JSON.parse(typeof input.Body === 'string' ? input.Body : '{}') as { claimExpiresAt: unknown },
+      );
+    expect(ledgerWrites.map((l) => l.claimExpiresAt)).toEqual(['2026-11-25T06:02:07Z', null]);
+  });
 });
 
 describe('evaluationInstant', () => {

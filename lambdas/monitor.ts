@@ -39,7 +39,7 @@ import type {
   Source,
   ValidationReport,
 } from './core/schemas';
-import { sortFindings, validatePolicy } from './core/validate-policy';
+import { compare, sortFindings, validatePolicy } from './core/validate-policy';
 import type {
   AlertSink,
   EvidenceStore,
@@ -191,7 +191,7 @@ async function collectRow(
     const older = await list({ endAt: startAfter });
     if (older !== null) await consume(older);
   }
-  listing.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  listing.sort((a, b) => compare(a.key, b.key));
   return { judged, listing };
 }
 
@@ -250,7 +250,8 @@ async function alertThroughLedger(
 
 /** One run of the monitor. Throws only `StoreUnreachableError` and `ReportWriteError`. */
 export async function runMonitor(deps: MonitorDeps, options: MonitorOptions): Promise<RunResult> {
-  const { store, parameters } = { store: deps.store, parameters: options.parameters };
+  const { store } = deps;
+  const { parameters } = options;
   const now = deps.now.getTime();
   const cadenceMs = parameters.cadenceDays * DAY_MS;
   await store.checkReachable();

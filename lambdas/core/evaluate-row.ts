@@ -174,7 +174,7 @@ export function evaluateRow(
   }
 
   const last = lastSuccessOf(judged);
-  const holds: Status[] = [];
+  const holds: Exclude<Status, 'compliant'>[] = [];
   let due: number | null = null;
   if (!last) {
     holds.push('never-drilled');
@@ -286,9 +286,7 @@ export function evaluateRow(
       }
     : null;
 
-  const problems: RowEvaluation['problems'][number][] = [
-    ...holds.filter((s) => s !== 'compliant'),
-  ] as RowEvaluation['problems'][number][];
+  const problems: RowEvaluation['problems'][number][] = [...holds];
   if (remediationMissing) problems.push('remediation-missing');
   if (remediationOverdue) problems.push('remediation-overdue');
 

@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import packageJson from '../package.json';
+import { DEFAULT_POLICY_KEY, DEFAULT_SCHEDULE_KEY, LEDGER_KEY } from './constants';
 import type { CurrentProblem } from './core/alerts';
 import {
   DEFAULT_CLAIM_TTL_MS,
@@ -53,9 +54,7 @@ import { ReportWriteError } from './ports';
 import { isoInstant } from './core/time';
 
 export const MONITOR_VERSION: string = packageJson.version;
-export const DEFAULT_POLICY_KEY = 'policy/usr-operational-readiness-policy.json';
-export const DEFAULT_SCHEDULE_KEY = 'schedule/cutover-windows.json';
-export const LEDGER_KEY = 'state/alert-ledger.json';
+export { DEFAULT_POLICY_KEY, DEFAULT_SCHEDULE_KEY, LEDGER_KEY };
 
 export interface MonitorOptions {
   readonly policyKey: string;

@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type { Construct } from 'constructs';
+import { DEFAULT_SCHEDULE_EXPRESSION, KMS_KEY_ARN, S3_BUCKET_NAME } from '../lambdas/constants';
 import { ReadinessMonitor } from './readiness-monitor';
 import type { ReadinessMonitorOwner, ReadinessMonitorProps } from './readiness-monitor';
 
@@ -81,7 +82,7 @@ export class ReadinessMonitorStack extends Stack {
       ...(context.scheduleExpression !== undefined || context.scheduleTimeZone !== undefined
         ? {
             schedule: scheduler.ScheduleExpression.expression(
-              context.scheduleExpression ?? 'cron(0 6 * * ? *)',
+              context.scheduleExpression ?? DEFAULT_SCHEDULE_EXPRESSION,
               TimeZone.of(context.scheduleTimeZone ?? 'Etc/UTC'),
             ),
           }
@@ -103,7 +104,7 @@ export class ReadinessMonitorStack extends Stack {
  */
 export function parseMonitorContext(get: (key: ContextKey) => unknown): MonitorContext {
   const evidenceBucketName = optionalString(get, 'evidenceBucketName');
-  if (evidenceBucketName !== undefined && !BUCKET_NAME.test(evidenceBucketName)) {
+  if (evidenceBucketName !== undefined && !S3_BUCKET_NAME.test(evidenceBucketName)) {
     throw new Error(`context evidenceBucketName is not a valid s3 bucket name: ${show(evidenceBucketName)}`);
   }
   const evidenceBucketKeyArn = optionalString(get, 'evidenceBucketKeyArn');
@@ -113,7 +114,7 @@ export function parseMonitorContext(get: (key: ContextKey) => unknown): MonitorC
         `context evidenceBucketKeyArn (${show(evidenceBucketKeyArn)}) needs evidenceBucketName: a created bucket brings its own key`,
       );
     }
-    if (!KEY_ARN.test(evidenceBucketKeyArn)) {
+    if (!KMS_KEY_ARN.test(evidenceBucketKeyArn)) {
       throw new Error(`context evidenceBucketKeyArn is not a kms key arn: ${show(evidenceBucketKeyArn)}`);
     }
   }
@@ -156,8 +157,6 @@ export function parseMonitorContext(get: (key: ContextKey) => unknown): MonitorC
   };
 }
 
-const BUCKET_NAME = /^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-const KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
 const SCHEDULE_EXPRESSION =
   /^(cron\(\S+( \S+){5}\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\)|at\(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\))$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;

@@ -16,25 +16,29 @@ import * as snsSubscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
+import {
+  ALERT_TYPES as CORE_ALERT_TYPES,
+  DEFAULT_CADENCE_DAYS,
+  DEFAULT_CONCURRENCY,
+  DEFAULT_POLICY_KEY,
+  DEFAULT_SCHEDULE_EXPRESSION,
+  DEFAULT_SCHEDULE_TIME_ZONE,
+  DEFAULT_SCHEDULE_KEY,
+  DEFAULT_WARN_DAYS,
+  MAX_CONCURRENCY,
+  METRIC_NAMES,
+  METRICS_NAMESPACE,
+  SERVICE_NAME,
+} from '../lambdas/constants';
 
 /** The alert types the monitor publishes (CONTRACT §6), the allowed values of an owner's `alertTypes` filter. */
-export const ALERT_TYPES: readonly string[] = [
-  'never-drilled',
-  'overdue',
-  'cutover-uncovered',
-  'due-soon',
-  'remediation-missing',
-  'remediation-overdue',
-  'policy-invalid',
-  'recovered',
-  'summary',
-];
+export const ALERT_TYPES: readonly string[] = CORE_ALERT_TYPES;
 
 /** Namespace, name and dimension of the heartbeat metric that the handler emits once per successful run. */
 export const RUN_SUCCEEDED_METRIC = {
-  namespace: 'UsrReadiness',
-  metricName: 'RunSucceeded',
-  serviceName: 'usr-readiness-monitor',
+  namespace: METRICS_NAMESPACE,
+  metricName: METRIC_NAMES.runSucceeded,
+  serviceName: SERVICE_NAME,
 } as const;
 
 /**
@@ -171,15 +175,15 @@ export interface ReadinessMonitorProps {
 /** The defaults of `ReadinessMonitorProps`, in one place (documented in the README, "Default settings"). */
 export const READINESS_MONITOR_DEFAULTS = {
   evidencePrefix: '',
-  policyKey: 'policy/usr-operational-readiness-policy.json',
-  scheduleKey: 'schedule/cutover-windows.json',
-  scheduleExpression: 'cron(0 6 * * ? *)',
-  scheduleTimeZone: 'Etc/UTC',
-  cadenceDays: 30,
-  warnDays: 7,
+  policyKey: DEFAULT_POLICY_KEY,
+  scheduleKey: DEFAULT_SCHEDULE_KEY,
+  scheduleExpression: DEFAULT_SCHEDULE_EXPRESSION,
+  scheduleTimeZone: DEFAULT_SCHEDULE_TIME_ZONE,
+  cadenceDays: DEFAULT_CADENCE_DAYS,
+  warnDays: DEFAULT_WARN_DAYS,
   memorySize: 512,
   timeoutMinutes: 5,
-  concurrency: 16,
+  concurrency: DEFAULT_CONCURRENCY,
   noncurrentVersionDays: 365,
   logRetention: logs.RetentionDays.ONE_YEAR,
   schedulerRetryAttempts: 3,
@@ -665,8 +669,10 @@ function resolveConfig(props: ReadinessMonitorProps): ResolvedConfig {
     );
   }
   const concurrency = props.concurrency ?? d.concurrency;
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) {
-    throw new Error(`concurrency must be a whole number between 1 and 256, got ${concurrency}`);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_CONCURRENCY) {
+    throw new Error(
+      `concurrency must be a whole number between 1 and ${MAX_CONCURRENCY}, got ${concurrency}`,
+    );
   }
 
   if (props.objectLockRetention && props.evidenceBucket) {

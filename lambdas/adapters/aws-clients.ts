@@ -6,6 +6,7 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import * as z from 'zod';
+import { S3_BUCKET_NAME } from '../constants';
 
 export interface AwsClientOptions {
   /** @default - the SDK's chain: AWS_REGION, then the profile's region */
@@ -68,8 +69,6 @@ export interface S3Location {
   readonly prefix: string;
 }
 
-const BUCKET_NAME = /^(?=.{3,63}$)[a-z0-9][a-z0-9.-]*[a-z0-9]$/;
-
 const S3UrlSchema = z
   .string()
   .regex(/^s3:\/\/[^/]+(\/.*)?$/, { error: 'expected s3://bucket[/prefix]' })
@@ -80,7 +79,7 @@ const S3UrlSchema = z
     const path = slash === -1 ? '' : rest.slice(slash + 1).replace(/^\/+/, '');
     return { bucket, prefix: path === '' || path.endsWith('/') ? path : `${path}/` };
   })
-  .refine((location) => BUCKET_NAME.test(location.bucket), {
+  .refine((location) => S3_BUCKET_NAME.test(location.bucket), {
     error: 'the bucket name must be 3-63 lowercase letters, digits, dots or hyphens',
   });
 

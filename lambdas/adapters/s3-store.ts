@@ -14,6 +14,7 @@ import type {
   ReadResult,
   ReportSink,
 } from '../ports';
+import { DEFAULT_CONCURRENCY } from '../constants';
 import { ReportWriteError, StoreUnreachableError } from '../ports';
 import { awsErrorInfo, describeAwsError, s3Location, unreachableMessage } from './aws-clients';
 
@@ -123,7 +124,7 @@ export class S3EvidenceStore implements EvidenceStore {
     this.client = options.client;
     this.bucket = options.bucket;
     this.prefix = options.prefix;
-    this.limiter = new Limiter(Math.max(1, options.concurrency ?? 16));
+    this.limiter = new Limiter(Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY));
     this.location = s3Location(options.bucket, options.prefix);
   }
 

@@ -8,6 +8,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { MessageAttributeValue, PublishBatchRequestEntry, SNSClient } from '@aws-sdk/client-sns';
 import { PublishBatchCommand } from '@aws-sdk/client-sns';
+import { SNS_MAX_SUBJECT } from '../constants';
 import type { Alert } from '../core/schemas';
 import type { AlertSink, PublishResult } from '../ports';
 import { describeAwsError, isTransient } from './aws-clients';
@@ -15,8 +16,7 @@ import { describeAwsError, isTransient } from './aws-clients';
 /** SNS limits: 10 entries per PublishBatch, 256 KiB per message and per batch (message plus attributes). */
 export const MAX_BATCH_ENTRIES = 10;
 export const MAX_PAYLOAD_BYTES = 256 * 1024;
-/** SNS accepts a Subject of fewer than 100 characters. */
-const MAX_SUBJECT = 99;
+const MAX_SUBJECT = SNS_MAX_SUBJECT;
 const BASE_DELAY_MS = 200;
 const MAX_DELAY_MS = 5_000;
 

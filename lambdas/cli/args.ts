@@ -2,8 +2,16 @@
 import type { ParseArgsConfig } from 'node:util';
 import { parseArgs } from 'node:util';
 import * as z from 'zod';
-import { DEFAULT_POLICY_KEY, DEFAULT_SCHEDULE_KEY } from '../monitor';
-import { MAX_DAYS } from '../core/evaluate-row';
+import {
+  DEFAULT_CADENCE_DAYS,
+  DEFAULT_CONCURRENCY,
+  DEFAULT_POLICY_KEY,
+  DEFAULT_SCHEDULE_KEY,
+  DEFAULT_WARN_DAYS,
+  MAX_CONCURRENCY,
+  MAX_DAYS,
+  SNS_TOPIC_ARN,
+} from '../constants';
 
 /** A bad command line: printed as one line, exit 2. */
 export class UsageError extends Error {
@@ -36,8 +44,6 @@ const nonNegativeInt = (flag: string, max = Number.MAX_SAFE_INTEGER) =>
     })
     .transform(atMost(flag, max));
 
-const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
-
 const AlertsFlagSchema = z.union([
   z.literal('stdout').transform(() => ({ kind: 'stdout' as const })),
   z
@@ -47,15 +53,13 @@ const AlertsFlagSchema = z.union([
   z
     .string()
     .regex(/^sns:/)
-    .refine((value) => SNS_TOPIC_ARN.test(value.slice('sns:'.length)))
+    .refine((value) => SNS_TOPIC_ARN.test(value.slice('sns:'.length)) && !value.endsWith('.fifo'))
     .transform((value) => ({ kind: 'sns' as const, topicArn: value.slice('sns:'.length) })),
 ]);
 
 /** The SNS sink publishes without a MessageGroupId, which a FIFO topic rejects on every publish. */
 const isFifoTopic = (value: string): boolean =>
-  value.startsWith('sns:') &&
-  value.endsWith('.fifo') &&
-  SNS_TOPIC_ARN.test(value.slice('sns:'.length, -'.fifo'.length));
+  value.startsWith('sns:') && value.endsWith('.fifo') && SNS_TOPIC_ARN.test(value.slice('sns:'.length));
 
 export type AlertsTarget = z.output<typeof AlertsFlagSchema>;
 
@@ -94,9 +98,9 @@ const CheckFlagsSchema = z.object({
   format: z
     .enum(['table', 'json'], { error: (issue) => `--format must be table or json, ${got(issue.input)}` })
     .default('table'),
-  'cadence-days': positiveInt('--cadence-days', MAX_DAYS).default(30),
-  'warn-days': nonNegativeInt('--warn-days', MAX_DAYS).default(7),
-  concurrency: positiveInt('--concurrency').default(16),
+  'cadence-days': positiveInt('--cadence-days', MAX_DAYS).default(DEFAULT_CADENCE_DAYS),
+  'warn-days': nonNegativeInt('--warn-days', MAX_DAYS).default(DEFAULT_WARN_DAYS),
+  concurrency: positiveInt('--concurrency', MAX_CONCURRENCY).default(DEFAULT_CONCURRENCY),
   region: z.string().min(1).optional(),
   profile: z.string().min(1).optional(),
   'endpoint-url': z
@@ -221,9 +225,9 @@ Options:
   --alerts <target>         stdout | jsonl:<file> | sns:<topicArn> of a standard (non-FIFO) topic
                             (default: no alerts, ledger untouched; stdout goes to stderr with --format json)
   --format <table|json>     table: one line per row; json: the validation report (default: table)
-  --cadence-days <N>        drill cadence in days, at most ${MAX_DAYS} (default: 30)
-  --warn-days <N>           due-soon warning window in days, at most ${MAX_DAYS} (default: 7)
-  --concurrency <N>         rows read at once (default: 16)
+  --cadence-days <N>        drill cadence in days, at most ${MAX_DAYS} (default: ${DEFAULT_CADENCE_DAYS})
+  --warn-days <N>           due-soon warning window in days, at most ${MAX_DAYS} (default: ${DEFAULT_WARN_DAYS})
+  --concurrency <N>         rows read at once, at most ${MAX_CONCURRENCY} (default: ${DEFAULT_CONCURRENCY})
   --region <region>         AWS region for s3:// and sns: targets (default: the SDK's chain)
   --profile <name>          AWS shared-config profile (default: the SDK's chain)
   --endpoint-url <url>      S3/SNS-compatible endpoint, e.g. http://127.0.0.1:4566

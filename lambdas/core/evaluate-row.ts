@@ -1,4 +1,5 @@
 /** Cadence, cutover readiness and remediation of one row at `now` (CONTRACT §4). Pure. */
+import { DEFAULT_CADENCE_DAYS, DEFAULT_WARN_DAYS, MAX_DAYS } from '../constants';
 import type { JudgedDrill } from './drills';
 import { formatKeyTimestamp } from './drills';
 import type { WindowInForce } from './schedule';
@@ -13,10 +14,12 @@ export interface EvaluationParameters {
   readonly warnDays: number;
 }
 
-export const DEFAULT_PARAMETERS: EvaluationParameters = { cadenceDays: 30, warnDays: 7 };
+export const DEFAULT_PARAMETERS: EvaluationParameters = {
+  cadenceDays: DEFAULT_CADENCE_DAYS,
+  warnDays: DEFAULT_WARN_DAYS,
+};
 
-/** The largest cadence or warning period in days (100 years): beyond it instants leave the range of `Date`. */
-export const MAX_DAYS = 36500;
+export { MAX_DAYS };
 
 type SuccessfulDrill = Extract<JudgedDrill, { kind: 'drill' }>;
 

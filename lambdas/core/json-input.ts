@@ -1,7 +1,9 @@
 /** Decoding of raw bytes into JSON, and zod issues into one-line messages with a JSON path. Pure. */
 import type { z } from 'zod';
 
-export const MAX_DOCUMENT_BYTES = 5 * 1024 * 1024;
+import { MAX_DOCUMENT_BYTES } from '../constants';
+
+export { MAX_DOCUMENT_BYTES };
 
 export type Decoded =
   { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly reason: string };

@@ -3,6 +3,7 @@
  * them in one place. JSON Schemas in `schemas/` are generated from these (`npm run schemas`).
  */
 import * as z from 'zod';
+import { ALERT_MAX_SUBJECT, ALERT_TYPES, FINDING_CODES, STATUSES } from '../constants';
 
 export const POLICY_SCHEMA_VERSION = 'usr-operational-readiness-policy/v1';
 export const EVIDENCE_SCHEMA_VERSION = 'usr-drill-evidence/v1';
@@ -106,8 +107,10 @@ export const CutoverScheduleSchema = z.union([
 export const SeveritySchema = z.enum(['error', 'warning']);
 export type Severity = z.infer<typeof SeveritySchema>;
 
+export const FindingCodeSchema = z.enum(FINDING_CODES);
+
 export const FindingSchema = z.object({
-  code: z.string(),
+  code: FindingCodeSchema,
   severity: SeveritySchema,
   rowId: z.string().optional(),
   path: z.string().optional(),
@@ -117,7 +120,7 @@ export const FindingSchema = z.object({
 export type Finding = z.infer<typeof FindingSchema>;
 
 export const RowFindingSchema = z.object({
-  code: z.string(),
+  code: FindingCodeSchema,
   severity: SeveritySchema,
   message: z.string(),
   key: z.string().optional(),
@@ -127,13 +130,7 @@ export const RowFindingSchema = z.object({
 });
 export type RowFinding = z.infer<typeof RowFindingSchema>;
 
-export const StatusSchema = z.enum([
-  'compliant',
-  'due-soon',
-  'overdue',
-  'never-drilled',
-  'cutover-uncovered',
-]);
+export const StatusSchema = z.enum(STATUSES);
 export type Status = z.infer<typeof StatusSchema>;
 
 export const SourceSchema = z.object({
@@ -174,7 +171,7 @@ export const ConsumedEvidenceSchema = z.object({
 export type ConsumedEvidence = z.infer<typeof ConsumedEvidenceSchema>;
 
 export const BlockerSchema = z.object({
-  code: z.string(),
+  code: FindingCodeSchema,
   rowId: z.string().optional(),
   message: z.string(),
 });
@@ -266,17 +263,7 @@ export type DrillReport = z.infer<typeof DrillReportSchema>;
 
 // ---------------------------------------------------------------- alerts and ledger
 
-export const AlertTypeSchema = z.enum([
-  'never-drilled',
-  'overdue',
-  'cutover-uncovered',
-  'due-soon',
-  'remediation-missing',
-  'remediation-overdue',
-  'policy-invalid',
-  'recovered',
-  'summary',
-]);
+export const AlertTypeSchema = z.enum(ALERT_TYPES);
 export type AlertType = z.infer<typeof AlertTypeSchema>;
 
 export const AlertSchema = z.object({
@@ -286,7 +273,7 @@ export const AlertSchema = z.object({
   /** Message attributes for SNS filter policies; arrays are `String.Array`. Absent values are omitted. */
   attributes: z.record(z.string(), z.union([z.string(), z.array(z.string())])),
   /** One-line human subject, at most 100 characters. */
-  subject: z.string().max(100),
+  subject: z.string().max(ALERT_MAX_SUBJECT),
   /** The JSON body: the subject plus the facts. */
   body: z.record(z.string(), z.unknown()),
 });

@@ -4,11 +4,22 @@
  * reads its own standard variables (AWS_REGION, AWS_ENDPOINT_URL, …).
  */
 import * as z from 'zod';
-import { DEFAULT_POLICY_KEY, DEFAULT_SCHEDULE_KEY } from '../monitor';
-import { MAX_DAYS } from '../core/evaluate-row';
+import {
+  DEFAULT_CADENCE_DAYS,
+  DEFAULT_CONCURRENCY,
+  DEFAULT_POLICY_KEY,
+  DEFAULT_SCHEDULE_KEY,
+  DEFAULT_WARN_DAYS,
+  MAX_CONCURRENCY,
+  MAX_DAYS,
+  METRICS_NAMESPACE,
+  S3_BUCKET_NAME,
+  SERVICE_NAME,
+  SNS_TOPIC_ARN,
+} from '../constants';
 
-export const DEFAULT_METRICS_NAMESPACE = 'UsrReadiness';
-export const SERVICE_NAME = 'usr-readiness-monitor';
+export const DEFAULT_METRICS_NAMESPACE = METRICS_NAMESPACE;
+export { SERVICE_NAME };
 
 const show = (value: unknown): string => JSON.stringify(value) ?? String(value);
 
@@ -65,7 +76,7 @@ export const DailyCheckEnvSchema = z
     EVIDENCE_BUCKET: z
       .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string') })
       .min(1, { error: 'is required' })
-      .regex(/^(?=.{3,63}$)[a-z0-9][a-z0-9.-]*[a-z0-9]$/, {
+      .regex(S3_BUCKET_NAME, {
         error: (issue) =>
           `must be an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens), got ${show(issue.input)}`,
       }),
@@ -78,7 +89,7 @@ export const DailyCheckEnvSchema = z
       blankAsUnset,
       z
         .string()
-        .regex(/^arn:[a-z-]+:sns:[^:]*:[^:]*:[^:]+$/, {
+        .regex(SNS_TOPIC_ARN, {
           abort: true,
           error: (issue) =>
             `must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>), got ${show(issue.input)}`,
@@ -89,9 +100,9 @@ export const DailyCheckEnvSchema = z
         })
         .optional(),
     ),
-    CADENCE_DAYS: integer(1, 30, MAX_DAYS),
-    WARN_DAYS: integer(0, 7, MAX_DAYS),
-    CONCURRENCY: integer(1, 16).refine((value) => value <= 256, { error: 'must be at most 256' }),
+    CADENCE_DAYS: integer(1, DEFAULT_CADENCE_DAYS, MAX_DAYS),
+    WARN_DAYS: integer(0, DEFAULT_WARN_DAYS, MAX_DAYS),
+    CONCURRENCY: integer(1, DEFAULT_CONCURRENCY, MAX_CONCURRENCY),
     POWERTOOLS_METRICS_NAMESPACE: z.preprocess(blankAsUnset, z.string().default(DEFAULT_METRICS_NAMESPACE)),
   })
   .transform((env) => ({

@@ -13,6 +13,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
+import { METRIC_NAMES } from '../constants';
 import type { RunSummary } from '../monitor';
 import { LEDGER_KEY, runMonitor } from '../monitor';
 import { makeS3Client, makeSnsClient } from '../adapters/aws-clients';
@@ -88,14 +89,7 @@ export interface DailyCheckDeps {
 export type DailyCheckHandler = (event: unknown, context?: Context) => Promise<RunSummary>;
 
 /** Metric names (EMF, unit Count, dimension `service`). */
-export const METRICS = {
-  runSucceeded: 'RunSucceeded',
-  rowsNonCompliant: 'RowsNonCompliant',
-  promotionBlocked: 'PromotionBlocked',
-  alertsPublished: 'AlertsPublished',
-  alertsFailed: 'AlertsFailed',
-  evidenceRead: 'EvidenceRead',
-} as const;
+export const METRICS = METRIC_NAMES;
 
 const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
 

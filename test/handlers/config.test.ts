@@ -119,7 +119,7 @@ describe('loadConfig', () => {
           'ALERT_TOPIC_ARN must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>), got "my-topic"; ' +
           'CADENCE_DAYS must be a positive integer, got "1.5"; ' +
           'WARN_DAYS must be a non-negative integer, got "-1"; ' +
-          'CONCURRENCY must be at most 256',
+          'CONCURRENCY must be at most 256, got "1000"',
       ),
     );
   });

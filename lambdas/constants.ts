@@ -1,0 +1,114 @@
+/**
+ * The one source of truth for defaults, limits, patterns, names and the closed sets of codes, imported by the
+ * core, the adapters, the CLI, the Lambda configuration and the CDK construct. Plain values only: no zod, no
+ * Node or AWS imports, so `lib/` may import it without pulling runtime code into the infrastructure.
+ */
+
+// ---------------------------------------------------------------- evaluation defaults and limits
+
+/** A row needs a successful drill at least this often (days). */
+export const DEFAULT_CADENCE_DAYS = 30;
+/** A row is `due-soon` this many days before its drill is due. */
+export const DEFAULT_WARN_DAYS = 7;
+/** The largest cadence or warning period in days (100 years): beyond it instants leave the range of `Date`. */
+export const MAX_DAYS = 36500;
+/** Rows (and S3 requests) in flight at once. */
+export const DEFAULT_CONCURRENCY = 16;
+export const MAX_CONCURRENCY = 256;
+/** Policy, schedule, waivers and each evidence artifact: anything larger is refused unread. */
+export const MAX_DOCUMENT_BYTES = 5 * 1024 * 1024;
+
+// ---------------------------------------------------------------- store layout
+
+export const DEFAULT_POLICY_KEY = 'policy/usr-operational-readiness-policy.json';
+export const DEFAULT_SCHEDULE_KEY = 'schedule/cutover-windows.json';
+export const LEDGER_KEY = 'state/alert-ledger.json';
+/** Folders of the store the monitor reads (evidence) and writes (its own outputs). */
+export const INPUT_FOLDERS = ['policy/', 'schedule/', 'drills/'] as const;
+export const OUTPUT_FOLDERS = ['reports/', 'state/'] as const;
+
+// ---------------------------------------------------------------- closed sets
+
+export const STATUSES = ['compliant', 'due-soon', 'overdue', 'never-drilled', 'cutover-uncovered'] as const;
+export type Status = (typeof STATUSES)[number];
+
+/** Statuses of a blocking row that block promotion. */
+export const BLOCKING_STATUSES = ['never-drilled', 'overdue', 'cutover-uncovered'] as const;
+
+/** Problems of a row that alert and, on a blocking row, may block promotion. */
+export const ROW_PROBLEMS = [
+  'never-drilled',
+  'overdue',
+  'cutover-uncovered',
+  'due-soon',
+  'remediation-missing',
+  'remediation-overdue',
+] as const;
+export type RowProblem = (typeof ROW_PROBLEMS)[number];
+
+/** `alertType` message attribute values (CONTRACT §6). */
+export const ALERT_TYPES = [...ROW_PROBLEMS, 'policy-invalid', 'recovered', 'summary'] as const;
+export type AlertType = (typeof ALERT_TYPES)[number];
+
+/** Finding codes of the policy and schedule (validation report `findings`). */
+export const DOCUMENT_FINDING_CODES = [
+  'policy-unreadable',
+  'schema',
+  'unknown-field',
+  'duplicate-key',
+  'duplicate-row-id',
+  'blocking-roles-empty',
+  'incident-channels-empty',
+  'slo-budget-invalid',
+  'runbook-unpinned',
+  'coverage-missing',
+  'schedule-invalid',
+  'ledger-invalid',
+] as const;
+
+/** Finding codes of a row (drill report `rows[].findings`). */
+export const ROW_FINDING_CODES = [
+  ...ROW_PROBLEMS,
+  'evidence-invalid',
+  'evidence-unreadable',
+  'evidence-from-future',
+  'evidence-key-nonconforming',
+  'evidence-key-mismatch',
+] as const;
+
+export const FINDING_CODES = [...DOCUMENT_FINDING_CODES, ...ROW_FINDING_CODES] as const;
+export type FindingCode = (typeof FINDING_CODES)[number];
+
+// ---------------------------------------------------------------- alerts
+
+/** SNS accepts a `Subject` of fewer than 100 characters. */
+export const SNS_MAX_SUBJECT = 99;
+/** An alert's own one-line subject (the SNS subject is cut further, to ASCII). */
+export const ALERT_MAX_SUBJECT = 100;
+
+// ---------------------------------------------------------------- names and patterns
+
+export const SERVICE_NAME = 'usr-readiness-monitor';
+export const METRICS_NAMESPACE = 'UsrReadiness';
+/** EMF metrics of the daily check (unit Count, dimension `service`). */
+export const METRIC_NAMES = {
+  runSucceeded: 'RunSucceeded',
+  rowsNonCompliant: 'RowsNonCompliant',
+  promotionBlocked: 'PromotionBlocked',
+  alertsPublished: 'AlertsPublished',
+  alertsFailed: 'AlertsFailed',
+  evidenceRead: 'EvidenceRead',
+} as const;
+
+/** Daily at 06:00 in `DEFAULT_SCHEDULE_TIME_ZONE`. */
+export const DEFAULT_SCHEDULE_EXPRESSION = 'cron(0 6 * * ? *)';
+export const DEFAULT_SCHEDULE_TIME_ZONE = 'Etc/UTC';
+
+/**
+ * A general-purpose S3 bucket name: 3-63 lowercase letters, digits, dots and hyphens, starting and ending with a
+ * letter or digit, not `xn--…` nor `…-s3alias`.
+ */
+export const S3_BUCKET_NAME = /^(?!xn--)(?!.*-s3alias$)(?=.{3,63}$)[a-z0-9][a-z0-9.-]*[a-z0-9]$/;
+/** A standard or FIFO SNS topic ARN in any partition (the callers refuse FIFO topics separately). */
+export const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/;
+export const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;

@@ -4,7 +4,7 @@
  * fresh process, so `maxRSS` is the case's own peak and generation never counts.
  */
 import { readFileSync } from 'node:fs';
-import { DEFAULT_PARAMETERS } from '../lambdas/core/evaluate-row';
+import { DEFAULT_PARAMETERS } from '../lambdas/core/cadence';
 import { DEFAULT_POLICY_KEY, DEFAULT_SCHEDULE_KEY, runMonitor } from '../lambdas/monitor';
 import type { EvidenceStore, ReportSink } from '../lambdas/ports';
 import type { RequestCounter, RequestCounts } from './counting';

@@ -6,7 +6,7 @@
 import { decodeJson, formatPath } from './json-input';
 import type { Alert, AlertType, Ledger, LedgerEntry, PolicyRow, Promotion, RowReport } from './schemas';
 import { LEDGER_SCHEMA_VERSION, LedgerSchema } from './schemas';
-import { compare } from './validate-policy';
+import { compare } from './order';
 import { isoInstant } from './time';
 
 export type Problem = Exclude<AlertType, 'recovered' | 'summary'>;

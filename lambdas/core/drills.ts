@@ -2,7 +2,7 @@
 import { decodeJson, describeIssues } from './json-input';
 import type { DrillEvidence, PolicyRow } from './schemas';
 import { DrillEvidenceSchema } from './schemas';
-import { compare } from './validate-policy';
+import { compare } from './order';
 
 const KEY_TIMESTAMP = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z-.+\.json$/;
 

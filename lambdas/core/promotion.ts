@@ -1,7 +1,7 @@
 /** The go/no-go decision for the next cutover window (CONTRACT §4 "Promotion"). Pure. */
 import type { Window } from './schedule';
 import type { Blocker, ConsumedEvidence, Finding, Promotion, RowReport } from './schemas';
-import { compare } from './validate-policy';
+import { compare } from './order';
 import { isoInstant } from './time';
 
 const BLOCKING_STATUSES = new Set(['never-drilled', 'overdue', 'cutover-uncovered']);

@@ -1,7 +1,8 @@
 /** The three output documents (CONTRACT §5) and their keys. Pure and deterministic. */
-import type { EvaluationParameters, RowEvaluation } from './evaluate-row';
+import type { EvaluationParameters } from './cadence';
+import type { RowEvaluation } from './evaluate-row';
 import type { DrillReport, Finding, Promotion, RowReport, Source, ValidationReport } from './schemas';
-import { compare } from './validate-policy';
+import { compare } from './order';
 import { isoInstant } from './time';
 
 export const VALIDATION_FILE = 'usr-operational-readiness-validation.json';

@@ -3,7 +3,8 @@ import { decodeJson, describeIssues } from './json-input';
 import type { CutoverWindow, Finding } from './schemas';
 import { CutoverScheduleSchema } from './schemas';
 import type { RawDocument } from './validate-policy';
-import { compare, rawDocumentProblem } from './validate-policy';
+import { compare } from './order';
+import { rawDocumentProblem } from './validate-policy';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 

@@ -1,5 +1,7 @@
-/** Policy validation (CONTRACT §2): every problem is a finding; nothing here throws on bad content. */
+/** Policy validation (CONTRACT §2): every problem is a finding; nothing here throws on bad content. Pure. */
 import { decodeJson, describeIssues, formatPath } from './json-input';
+import { sortFindings } from './order';
+import { coverageFindings, rowRuleFindings } from './policy-rules';
 import type { Finding, PolicyRow } from './schemas';
 import { POLICY_SCHEMA_VERSION, PolicyRowSchema, RunbookCatalogSchema } from './schemas';
 
@@ -21,7 +23,6 @@ export interface ValidatedPolicy {
   readonly findings: readonly Finding[];
 }
 
-const CUTOVER_PHASES = new Set(['pre-cutover', 'cutover', 'post-cutover']);
 const TOP_LEVEL_FIELDS = new Set(['schemaVersion', 'policyVersion', 'runbooks', 'rows']);
 
 function unreadable(key: string, reason: string): ValidatedPolicy {
@@ -59,81 +60,24 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** The wrapper document's fields other than `rows`, and where its rows are. */
+interface DocumentPart {
+  readonly findings: readonly Finding[];
+  readonly catalog: Record<string, string> | null;
+  readonly policyVersion: string | null;
+  readonly rawRows: readonly unknown[];
+  readonly rowsBase: string;
+}
+
 /** Validates an already-decoded policy document (wrapper object or bare array of rows). */
 export function validatePolicyValue(key: string, document: unknown): ValidatedPolicy {
-  const findings: Finding[] = [];
-  let rawRows: unknown[] = [];
-  let rowsBase = '';
-  let catalog: Record<string, string> | null = null;
-  let policyVersion: string | null = null;
-
+  let part: DocumentPart;
   if (Array.isArray(document)) {
-    rawRows = document;
+    part = { findings: [], catalog: null, policyVersion: null, rawRows: document, rowsBase: '' };
   } else if (isRecord(document)) {
-    rowsBase = 'rows';
-    for (const field of Object.keys(document).sort()) {
-      if (!TOP_LEVEL_FIELDS.has(field)) {
-        const path = formatPath([field]);
-        findings.push({
-          code: 'unknown-field',
-          severity: 'warning',
-          path,
-          message: `${key} ${path}: unknown field ${JSON.stringify(field)} is not part of the schema`,
-        });
-      }
-    }
-    if (document.schemaVersion !== POLICY_SCHEMA_VERSION) {
-      const got = document.schemaVersion === undefined ? 'missing' : JSON.stringify(document.schemaVersion);
-      findings.push({
-        code: 'schema',
-        severity: 'error',
-        path: 'schemaVersion',
-        message: `${key} schemaVersion: expected "${POLICY_SCHEMA_VERSION}", got ${got}`,
-      });
-    }
-    if (document.policyVersion !== undefined) {
-      if (typeof document.policyVersion === 'string') policyVersion = document.policyVersion;
-      else
-        findings.push({
-          code: 'schema',
-          severity: 'error',
-          path: 'policyVersion',
-          message: `${key} policyVersion: expected a string`,
-        });
-    }
-    if (document.runbooks !== undefined) {
-      const parsed = RunbookCatalogSchema.safeParse(document.runbooks);
-      if (parsed.success) {
-        catalog = Object.fromEntries(Object.entries(parsed.data).map(([id, entry]) => [id, entry.version]));
-      } else {
-        for (const issue of describeIssues(parsed.error.issues, document.runbooks, 'runbooks')) {
-          findings.push({
-            code: issue.kind,
-            severity: issue.kind === 'schema' ? 'error' : 'warning',
-            path: issue.path,
-            message: `${key} ${issue.message}`,
-          });
-        }
-        // A broken catalog still pins what it can: entries with a string version.
-        catalog = {};
-        if (isRecord(document.runbooks)) {
-          for (const [id, entry] of Object.entries(document.runbooks)) {
-            if (isRecord(entry) && typeof entry.version === 'string') catalog[id] = entry.version;
-          }
-        }
-      }
-    }
-    if (Array.isArray(document.rows)) {
-      rawRows = document.rows;
-    } else {
-      findings.push({
-        code: 'schema',
-        severity: 'error',
-        path: 'rows',
-        message: `${key} rows: ${document.rows === undefined ? 'required field is missing' : 'expected an array of rows'}`,
-      });
-    }
+    part = wrapperPart(key, document);
   } else {
+    const got = document === null ? 'null' : typeof document;
     return {
       ...unreadable(key, 'expected a policy object or an array of rows'),
       findings: [
@@ -141,146 +85,155 @@ export function validatePolicyValue(key: string, document: unknown): ValidatedPo
           code: 'schema',
           severity: 'error',
           path: '$',
-          message: `${key}: expected a policy object or an array of rows, got ${document === null ? 'null' : typeof document}`,
+          message: `${key}: expected a policy object or an array of rows, got ${got}`,
         },
       ],
     };
   }
+  const validated = validateRows(key, part.rawRows, part.rowsBase, part.catalog);
+  return {
+    rows: validated.rows,
+    catalog: part.catalog,
+    policyVersion: part.policyVersion,
+    rowCount: part.rawRows.length,
+    findings: sortFindings([
+      ...part.findings,
+      ...validated.findings,
+      ...coverageFindings(key, validated.rows),
+    ]),
+  };
+}
 
+function wrapperPart(key: string, document: Record<string, unknown>): DocumentPart {
+  const findings: Finding[] = [...unknownTopLevelFields(key, document)];
+  if (document.schemaVersion !== POLICY_SCHEMA_VERSION) {
+    const got = document.schemaVersion === undefined ? 'missing' : JSON.stringify(document.schemaVersion);
+    findings.push(
+      schemaFinding('schemaVersion', `${key} schemaVersion: expected "${POLICY_SCHEMA_VERSION}", got ${got}`),
+    );
+  }
+  let policyVersion: string | null = null;
+  if (typeof document.policyVersion === 'string') policyVersion = document.policyVersion;
+  else if (document.policyVersion !== undefined)
+    findings.push(schemaFinding('policyVersion', `${key} policyVersion: expected a string`));
+  const catalog = catalogOf(key, document.runbooks);
+  findings.push(...catalog.findings);
+  if (!Array.isArray(document.rows)) {
+    const why = document.rows === undefined ? 'required field is missing' : 'expected an array of rows';
+    findings.push(schemaFinding('rows', `${key} rows: ${why}`));
+  }
+  return {
+    findings,
+    catalog: catalog.catalog,
+    policyVersion,
+    rawRows: Array.isArray(document.rows) ? document.rows : [],
+    rowsBase: 'rows',
+  };
+}
+
+function schemaFinding(path: string, message: string): Finding {
+  return { code: 'schema', severity: 'error', path, message };
+}
+
+function unknownTopLevelFields(key: string, document: Record<string, unknown>): Finding[] {
+  return Object.keys(document)
+    .sort()
+    .filter((field) => !TOP_LEVEL_FIELDS.has(field))
+    .map((field) => {
+      const path = formatPath([field]);
+      return {
+        code: 'unknown-field',
+        severity: 'warning',
+        path,
+        message: `${key} ${path}: unknown field ${JSON.stringify(field)} is not part of the schema`,
+      };
+    });
+}
+
+/** The pinned runbook versions. A broken catalog still pins what it can: entries with a string version. */
+function catalogOf(
+  key: string,
+  runbooks: unknown,
+): { catalog: Record<string, string> | null; findings: Finding[] } {
+  if (runbooks === undefined) return { catalog: null, findings: [] };
+  const parsed = RunbookCatalogSchema.safeParse(runbooks);
+  if (parsed.success) {
+    return {
+      catalog: Object.fromEntries(Object.entries(parsed.data).map(([id, entry]) => [id, entry.version])),
+      findings: [],
+    };
+  }
+  const findings: Finding[] = describeIssues(parsed.error.issues, runbooks, 'runbooks').map((issue) => ({
+    code: issue.kind,
+    severity: issue.kind === 'schema' ? 'error' : 'warning',
+    path: issue.path,
+    message: `${key} ${issue.message}`,
+  }));
+  const catalog: Record<string, string> = {};
+  if (isRecord(runbooks)) {
+    for (const [id, entry] of Object.entries(runbooks)) {
+      if (isRecord(entry) && typeof entry.version === 'string') catalog[id] = entry.version;
+    }
+  }
+  return { catalog, findings };
+}
+
+/** Schema, duplicate ids and the policy rules of each row entry; the valid first occurrences are kept. */
+function validateRows(
+  key: string,
+  rawRows: readonly unknown[],
+  rowsBase: string,
+  catalog: Readonly<Record<string, string>> | null,
+): { rows: PolicyRow[]; findings: Finding[] } {
   const rows: PolicyRow[] = [];
-  const seen = new Map<string, number>();
+  const findings: Finding[] = [];
+  const firstIndex = new Map<string, number>();
   rawRows.forEach((rawRow, index) => {
     const base = `${rowsBase}[${index}]`;
     const rowId = isRecord(rawRow) && typeof rawRow.id === 'string' ? rawRow.id : undefined;
     const withRow = (finding: Omit<Finding, 'rowId'>): Finding =>
       rowId === undefined ? finding : { ...finding, rowId };
-
-    const parsed = PolicyRowSchema.safeParse(rawRow);
-    let structurallyValid = parsed.success;
-    if (!parsed.success) {
-      const messages = describeIssues(parsed.error.issues, rawRow, base);
-      structurallyValid = messages.every((m) => m.kind === 'unknown-field');
-      for (const issue of messages) {
-        findings.push(
-          withRow({
-            code: issue.kind,
-            severity: issue.kind === 'schema' ? 'error' : 'warning',
-            path: issue.path,
-            message: `${key} ${issue.message}`,
-          }),
-        );
-      }
-    }
-
-    if (rowId !== undefined) {
-      const first = seen.get(rowId);
-      if (first !== undefined) {
-        findings.push(
-          withRow({
-            code: 'duplicate-row-id',
-            severity: 'error',
-            path: `${base}.id`,
-            message: `${key} ${base}.id: row id ${JSON.stringify(rowId)} is already used by ${rowsBase}[${first}]`,
-          }),
-        );
-      } else {
-        seen.set(rowId, index);
-      }
-    }
-
+    const schema = rowSchemaFindings(key, rawRow, base);
+    findings.push(...schema.findings.map(withRow));
+    const first = rowId === undefined ? undefined : firstIndex.get(rowId);
+    if (rowId !== undefined && first === undefined) firstIndex.set(rowId, index);
+    if (rowId !== undefined && first !== undefined)
+      findings.push(withRow(duplicateRowId(key, base, rowId, `${rowsBase}[${first}]`)));
     if (!isRecord(rawRow)) return;
-    const blocking = rawRow.blocking === true;
-    if (blocking && Array.isArray(rawRow.requiredRoles) && rawRow.requiredRoles.length === 0) {
-      findings.push(
-        withRow({
-          code: 'blocking-roles-empty',
-          severity: 'error',
-          path: `${base}.requiredRoles`,
-          message: `${key} ${base}.requiredRoles: a blocking row must name at least one required role`,
-        }),
-      );
-    }
-    if (
-      rawRow.phase === 'incident' &&
-      Array.isArray(rawRow.communicationChannels) &&
-      rawRow.communicationChannels.length === 0
-    ) {
-      findings.push(
-        withRow({
-          code: 'incident-channels-empty',
-          severity: 'error',
-          path: `${base}.communicationChannels`,
-          message: `${key} ${base}.communicationChannels: an incident row must name at least one communication channel`,
-        }),
-      );
-    }
-    for (const field of ['maxResponseMinutes', 'maxRecoveryMinutes'] as const) {
-      const value = rawRow[field];
-      if (typeof value === 'number' && !(Number.isInteger(value) && value > 0)) {
-        findings.push(
-          withRow({
-            code: 'slo-budget-invalid',
-            severity: 'error',
-            path: `${base}.${field}`,
-            message: `${key} ${base}.${field}: must be a positive integer number of minutes, got ${value}`,
-          }),
-        );
-      }
-    }
-    if (
-      catalog !== null &&
-      typeof rawRow.runbookId === 'string' &&
-      !Object.hasOwn(catalog, rawRow.runbookId)
-    ) {
-      findings.push(
-        withRow({
-          code: 'runbook-unpinned',
-          severity: blocking ? 'error' : 'warning',
-          path: `${base}.runbookId`,
-          message: `${key} ${base}.runbookId: runbook ${JSON.stringify(rawRow.runbookId)} has no pinned version in the runbooks catalog`,
-        }),
-      );
-    }
-
-    if (structurallyValid && rowId !== undefined && seen.get(rowId) === index) {
-      const strict = PolicyRowSchema.strip().safeParse(rawRow);
-      if (strict.success) rows.push(strict.data);
+    findings.push(...rowRuleFindings({ key, base, row: rawRow, catalog }).map(withRow));
+    if (schema.valid && rowId !== undefined && first === undefined) {
+      const parsed = PolicyRowSchema.strip().safeParse(rawRow);
+      if (parsed.success) rows.push(parsed.data);
     }
   });
-
-  const blockingRows = rows.filter((row) => row.blocking);
-  if (!blockingRows.some((row) => row.phase === 'incident')) {
-    findings.push({
-      code: 'coverage-missing',
-      severity: 'error',
-      message: `${key}: no valid blocking row with phase "incident"`,
-    });
-  }
-  if (!blockingRows.some((row) => CUTOVER_PHASES.has(row.phase))) {
-    findings.push({
-      code: 'coverage-missing',
-      severity: 'error',
-      message: `${key}: no valid blocking row in a cutover phase (pre-cutover, cutover, post-cutover)`,
-    });
-  }
-
-  return { rows, catalog, policyVersion, rowCount: rawRows.length, findings: sortFindings(findings) };
+  return { rows, findings };
 }
 
-const SEVERITY_ORDER = { error: 0, warning: 1 } as const;
-
-/** Deterministic order: by row id (document-level first), then path, then code, then message. */
-export function sortFindings<T extends Finding>(findings: readonly T[]): T[] {
-  return [...findings].sort(
-    (a, b) =>
-      compare(a.rowId ?? '', b.rowId ?? '') ||
-      compare(a.path ?? '', b.path ?? '') ||
-      SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
-      compare(a.code, b.code) ||
-      compare(a.message, b.message),
-  );
+/** Schema findings of one row entry; a row whose only issues are unknown fields is still valid. */
+function rowSchemaFindings(
+  key: string,
+  rawRow: unknown,
+  base: string,
+): { valid: boolean; findings: Omit<Finding, 'rowId'>[] } {
+  const parsed = PolicyRowSchema.safeParse(rawRow);
+  if (parsed.success) return { valid: true, findings: [] };
+  const messages = describeIssues(parsed.error.issues, rawRow, base);
+  return {
+    valid: messages.every((m) => m.kind === 'unknown-field'),
+    findings: messages.map((issue) => ({
+      code: issue.kind,
+      severity: issue.kind === 'schema' ? 'error' : 'warning',
+      path: issue.path,
+      message: `${key} ${issue.message}`,
+    })),
+  };
 }
 
-export function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+function duplicateRowId(key: string, base: string, rowId: string, firstPath: string): Omit<Finding, 'rowId'> {
+  return {
+    code: 'duplicate-row-id',
+    severity: 'error',
+    path: `${base}.id`,
+    message: `${key} ${base}.id: row id ${JSON.stringify(rowId)} is already used by ${firstPath}`,
+  };
 }

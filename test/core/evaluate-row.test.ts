@@ -1,17 +1,17 @@
 import type { JudgedDrill } from '../../lambdas/core/drills';
-import type { EvaluationParameters, ListingNote } from '../../lambdas/core/evaluate-row';
+import type { EvaluationParameters } from '../../lambdas/core/cadence';
 import {
   DEFAULT_PARAMETERS,
   coversWindow,
   dueAt,
-  etaDeadline,
-  evaluateRow,
-  hasEnough,
   isDueSoon,
   isOverdue,
   lastSuccessOf,
-  recentListingStart,
-} from '../../lambdas/core/evaluate-row';
+} from '../../lambdas/core/cadence';
+import type { ListingNote } from '../../lambdas/core/evidence-findings';
+import { evaluateRow } from '../../lambdas/core/evaluate-row';
+import { hasEnough, recentListingStart } from '../../lambdas/core/reading-plan';
+import { etaDeadline } from '../../lambdas/core/remediation';
 import type { Window, WindowInForce } from '../../lambdas/core/schedule';
 import { windowInForce } from '../../lambdas/core/schedule';
 import type { PolicyRow } from '../../lambdas/core/schemas';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { FsEvidenceStore, FsLedgerStore, FsReportSink } from '../../lambdas/adapters/fs-store';
-import { DEFAULT_PARAMETERS } from '../../lambdas/core/evaluate-row';
+import { DEFAULT_PARAMETERS } from '../../lambdas/core/cadence';
 import { INCIDENT_FILE, REPORT_FILES, ROLLBACK_FILE, VALIDATION_FILE } from '../../lambdas/core/reports';
 import type { DrillReport, ValidationReport } from '../../lambdas/core/schemas';
 import { DrillReportSchema, POLICY_SCHEMA_VERSION, ValidationReportSchema } from '../../lambdas/core/schemas';

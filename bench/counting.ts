@@ -11,7 +11,14 @@
  * benchmark can check the per-row read budget of compliant rows.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { EvidenceStore, ListDrillsOptions, ObjectMeta, ReadResult, ReportSink } from '../lambdas/ports';
+import type {
+  ContentType,
+  EvidenceStore,
+  ListDrillsOptions,
+  ObjectMeta,
+  ReadResult,
+  ReportSink,
+} from '../lambdas/ports';
 
 export const OPERATIONS = ['List', 'Get', 'Head', 'Put'] as const;
 export type Operation = (typeof OPERATIONS)[number];
@@ -114,8 +121,13 @@ export class CountingReportSink implements ReportSink {
     this.location = inner.location;
   }
 
-  put(key: string, body: string, contentType: 'application/json'): Promise<void> {
+  put(key: string, body: string, contentType: ContentType): Promise<void> {
     this.counter.count('Put', key);
     return this.inner.put(key, body, contentType);
+  }
+
+  read(key: string, maxBytes: number): Promise<ReadResult> {
+    this.counter.count('Get', key);
+    return this.inner.read(key, maxBytes);
   }
 }

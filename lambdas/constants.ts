@@ -46,9 +46,19 @@ export const ROW_PROBLEMS = [
 ] as const;
 export type RowProblem = (typeof ROW_PROBLEMS)[number];
 
-/** `alertType` message attribute values (CONTRACT §6). */
-export const ALERT_TYPES = [...ROW_PROBLEMS, 'policy-invalid', 'recovered', 'summary'] as const;
+/** `alertType` message attribute values (CONTRACT §6, §8). */
+export const ALERT_TYPES = [
+  ...ROW_PROBLEMS,
+  'policy-invalid',
+  'waiver-expiring',
+  'recovered',
+  'summary',
+] as const;
 export type AlertType = (typeof ALERT_TYPES)[number];
+
+/** What one alert-ledger entry tracks: a problem of a row (or of the policy), an expiring waiver, the summary. */
+export const LEDGER_TOPICS = [...ROW_PROBLEMS, 'policy-invalid', 'waiver-expiring', 'summary'] as const;
+export type LedgerTopic = (typeof LEDGER_TOPICS)[number];
 
 /** Finding codes of the policy and schedule (validation report `findings`). */
 export const DOCUMENT_FINDING_CODES = [
@@ -63,7 +73,6 @@ export const DOCUMENT_FINDING_CODES = [
   'runbook-unpinned',
   'coverage-missing',
   'schedule-invalid',
-  'ledger-invalid',
 ] as const;
 
 /** Finding codes of a row (drill report `rows[].findings`). */
@@ -80,6 +89,18 @@ export const FINDING_CODES = [...DOCUMENT_FINDING_CODES, ...ROW_FINDING_CODES] a
 export type FindingCode = (typeof FINDING_CODES)[number];
 
 // ---------------------------------------------------------------- alerts
+
+/**
+ * The alert ledger is the monitor's own state, not user input: it may outgrow the 5 MiB document limit. An entry
+ * costs about 100 bytes plus its row id, and a run's claim about twice that per alert in flight, so even a policy
+ * at the 5 MiB limit with every row holding every problem at once stays well below this bound (docs/reliability.md).
+ */
+export const MAX_LEDGER_BYTES = 64 * 1024 * 1024;
+/** A claim's lifetime when the caller knows no deadline: the longest a Lambda function can run. */
+export const DEFAULT_CLAIM_TTL_MS = 15 * 60 * 1000;
+/** The row id of the ledger entries and alerts of policy findings that belong to no row, and of the summary. */
+export const POLICY_ROW_ID = '_policy';
+export const RUN_ROW_ID = '_run';
 
 /** SNS accepts a `Subject` of fewer than 100 characters. */
 export const SNS_MAX_SUBJECT = 99;

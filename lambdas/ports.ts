@@ -53,10 +53,19 @@ export interface EvidenceStore {
   listDrills(rowId: string, options?: ListDrillsOptions): Promise<readonly ObjectMeta[]>;
 }
 
-/** Where reports go. `put` throws `ReportWriteError` when the write fails: the run must fail loudly. */
+/** Content types of what the monitor writes. */
+export type ContentType =
+  'application/json' | 'text/html; charset=utf-8' | 'text/csv; charset=utf-8' | 'application/x-ndjson';
+
+/**
+ * Where reports (and the monitor's other outputs) go: the `--out` root. `put` throws `ReportWriteError` when the
+ * write fails: the run must fail loudly. `read` reads back what an earlier run wrote (the latest report, a day's
+ * history), with the same never-throwing semantics as `EvidenceStore.read`.
+ */
 export interface ReportSink {
   readonly location: string;
-  put(key: string, body: string, contentType: 'application/json'): Promise<void>;
+  put(key: string, body: string, contentType: ContentType): Promise<void>;
+  read(key: string, maxBytes: number): Promise<ReadResult>;
 }
 
 /** The alert ledger in `state/`, written with optimistic concurrency. */
@@ -80,10 +89,18 @@ export interface PublishResult {
   readonly failed: readonly { readonly id: string; readonly error: string }[];
 }
 
+export interface PublishOptions {
+  /**
+   * Aborted when publishing must end: what is not sent by then is reported as failed, so the run settles its
+   * ledger claim before the claim expires (and no later run sends it a second time).
+   */
+  readonly signal?: AbortSignal;
+}
+
 /** Where alerts go (SNS, stdout, a JSON-lines file). Never throws for a delivery failure: reports it in `failed`. */
 export interface AlertSink {
   readonly location: string;
-  publish(alerts: readonly Alert[]): Promise<PublishResult>;
+  publish(alerts: readonly Alert[], options?: PublishOptions): Promise<PublishResult>;
 }
 
 /** The few real failures that stop a run. Everything else is a finding in the report. */
@@ -96,6 +113,14 @@ export class StoreUnreachableError extends Error {
 
 export class ReportWriteError extends Error {
   override readonly name = 'ReportWriteError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** The alert ledger exists but cannot be used: alerting stops (reports are still written) until an operator acts. */
+export class LedgerError extends Error {
+  override readonly name = 'LedgerError';
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
   }

@@ -117,12 +117,18 @@ async function writeAtomically(file: string, body: string): Promise<void> {
   await fs.rename(temporary, file);
 }
 
-/** Reports under a directory root. */
+/** Reports under a directory root; reads back through the same bounded, contained reads as the evidence store. */
 export class FsReportSink implements ReportSink {
   readonly location: string;
+  private readonly reader: FsEvidenceStore;
 
   constructor(private readonly root: string) {
     this.location = path.resolve(root);
+    this.reader = new FsEvidenceStore(root);
+  }
+
+  read(key: string, maxBytes: number): Promise<ReadResult> {
+    return this.reader.read(key, maxBytes);
   }
 
   async put(key: string, body: string): Promise<void> {

@@ -7,6 +7,7 @@ import { Readable } from 'node:stream';
 import type { GetObjectCommandOutput, S3Client } from '@aws-sdk/client-s3';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import type {
+  ContentType,
   EvidenceStore,
   LedgerStore,
   ListDrillsOptions,
@@ -253,21 +254,27 @@ export interface S3ReportSinkOptions {
   readonly prefix: string;
 }
 
-/** Reports under `s3://bucket/prefix`. */
+/** Reports under `s3://bucket/prefix`; reads back through the same capped GetObject as the evidence store. */
 export class S3ReportSink implements ReportSink {
   readonly location: string;
   private readonly client: S3Client;
   private readonly bucket: string;
   private readonly prefix: string;
+  private readonly reader: S3EvidenceStore;
 
   constructor(options: S3ReportSinkOptions) {
     this.client = options.client;
     this.bucket = options.bucket;
     this.prefix = options.prefix;
     this.location = s3Location(options.bucket, options.prefix);
+    this.reader = new S3EvidenceStore(options);
   }
 
-  async put(key: string, body: string, contentType: 'application/json' = 'application/json'): Promise<void> {
+  read(key: string, maxBytes: number): Promise<ReadResult> {
+    return this.reader.read(key, maxBytes);
+  }
+
+  async put(key: string, body: string, contentType: ContentType = 'application/json'): Promise<void> {
     const fullKey = this.prefix + key;
     try {
       await this.client.send(

@@ -10,7 +10,7 @@ import type { MessageAttributeValue, PublishBatchRequestEntry, SNSClient } from 
 import { PublishBatchCommand } from '@aws-sdk/client-sns';
 import { SNS_MAX_SUBJECT } from '../constants';
 import type { Alert } from '../core/schemas';
-import type { AlertSink, PublishResult } from '../ports';
+import type { AlertSink, PublishOptions, PublishResult } from '../ports';
 import { describeAwsError, isTransient } from './aws-clients';
 
 /** SNS limits: 10 entries per PublishBatch, 256 KiB per message and per batch (message plus attributes). */
@@ -229,7 +229,7 @@ export class SnsAlertSink implements AlertSink {
     return Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** (attempt - 1));
   }
 
-  async publish(alerts: readonly Alert[]): Promise<PublishResult> {
+  async publish(alerts: readonly Alert[], options: PublishOptions = {}): Promise<PublishResult> {
     const delivered: string[] = [];
     const failed: Failed[] = [];
     const prepared: Prepared[] = [];
@@ -241,8 +241,14 @@ export class SnsAlertSink implements AlertSink {
       }
     }
     for (const batch of toBatches(prepared)) {
+      if (options.signal?.aborted) {
+        // Past the run's deadline its ledger claim may expire: what is not sent yet is reported, not risked twice.
+        for (const item of batch)
+          failed.push({ id: item.id, error: 'not sent: the run reached its deadline' });
+        continue;
+      }
       try {
-        await this.publishBatch(batch, delivered, failed);
+        await this.publishBatch(batch, delivered, failed, options.signal);
       } catch (error) {
         const done = new Set([...delivered, ...failed.map((f) => f.id)]);
         for (const item of batch)
@@ -256,11 +262,12 @@ export class SnsAlertSink implements AlertSink {
     batch: readonly Prepared[],
     delivered: string[],
     failed: Failed[],
+    signal: AbortSignal | undefined,
   ): Promise<void> {
     let pending: readonly Prepared[] = batch;
     for (let attempt = 1; pending.length > 0; attempt++) {
       if (attempt > 1) await this.sleep(SnsAlertSink.backoff(attempt - 1));
-      const last = attempt >= this.maxAttempts;
+      const last = attempt >= this.maxAttempts || signal?.aborted === true;
       const after = attempt > 1 ? ` (after ${attempt} attempts)` : '';
       const byId = new Map(pending.map((item, index) => [`m${index}`, item]));
       let response;
@@ -270,6 +277,7 @@ export class SnsAlertSink implements AlertSink {
             TopicArn: this.topicArn,
             PublishBatchRequestEntries: [...byId].map(([Id, item]) => ({ Id, ...item.entry })),
           }),
+          signal ? { abortSignal: signal } : {},
         );
       } catch (error) {
         if (isTransient(error) && !last) continue;

@@ -5,7 +5,7 @@ import { serialize } from '../core/reports';
 import type { RawDocument } from '../core/validate-policy';
 import { validatePolicy } from '../core/validate-policy';
 import { MONITOR_VERSION, runMonitor } from '../monitor';
-import { ReportWriteError, StoreUnreachableError } from '../ports';
+import { LedgerError, ReportWriteError, StoreUnreachableError } from '../ports';
 import type { CheckFlags } from './args';
 import { HELP, UsageError, parseCommand } from './args';
 import { formatFindings, formatTable } from './format';
@@ -128,7 +128,8 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     if (
       error instanceof UsageError ||
       error instanceof StoreUnreachableError ||
-      error instanceof ReportWriteError
+      error instanceof ReportWriteError ||
+      error instanceof LedgerError
     ) {
       io.stderr(`usr-readiness ${command.command}: ${error.message}\n`);
       return 2;

@@ -16,10 +16,11 @@ export function oneLine(text: string): string {
   );
 }
 
-/** UTF-8 (strict) then JSON. Never throws. */
-export function decodeJson(bytes: Uint8Array): Decoded {
-  if (bytes.byteLength > MAX_DOCUMENT_BYTES) {
-    return { ok: false, reason: `larger than 5 MiB (${bytes.byteLength} bytes)` };
+/** UTF-8 (strict) then JSON, refusing more than `maxBytes`. Never throws. */
+export function decodeJson(bytes: Uint8Array, maxBytes: number = MAX_DOCUMENT_BYTES): Decoded {
+  if (bytes.byteLength > maxBytes) {
+    const limit = maxBytes === MAX_DOCUMENT_BYTES ? '5 MiB' : `${maxBytes} bytes`;
+    return { ok: false, reason: `larger than ${limit} (${bytes.byteLength} bytes)` };
   }
   let text: string;
   try {

@@ -2,6 +2,7 @@
 import type { EvaluationParameters } from './cadence';
 import type { RowEvaluation } from './evaluate-row';
 import type { DrillReport, Finding, Promotion, RowReport, Source, ValidationReport } from './schemas';
+import { statusCounts } from './evaluate-run';
 import { compare } from './order';
 import { isoInstant } from './time';
 
@@ -54,14 +55,7 @@ function drillReport(
   drillType: 'incident' | 'rollback',
   rows: readonly RowReport[],
 ): DrillReport {
-  const summary: DrillReport['summary'] = {
-    compliant: 0,
-    'due-soon': 0,
-    overdue: 0,
-    'never-drilled': 0,
-    'cutover-uncovered': 0,
-  };
-  for (const row of rows) summary[row.status] += 1;
+  const summary: DrillReport['summary'] = statusCounts(rows);
   return {
     ...header(
       input,

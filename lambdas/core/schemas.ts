@@ -3,12 +3,12 @@
  * them in one place. JSON Schemas in `schemas/` are generated from these (`npm run schemas`).
  */
 import * as z from 'zod';
-import { ALERT_MAX_SUBJECT, ALERT_TYPES, FINDING_CODES, STATUSES } from '../constants';
+import { ALERT_MAX_SUBJECT, ALERT_TYPES, FINDING_CODES, LEDGER_TOPICS, STATUSES } from '../constants';
 
 export const POLICY_SCHEMA_VERSION = 'usr-operational-readiness-policy/v1';
 export const EVIDENCE_SCHEMA_VERSION = 'usr-drill-evidence/v1';
 export const SCHEDULE_SCHEMA_VERSION = 'usr-cutover-schedule/v1';
-export const LEDGER_SCHEMA_VERSION = 'usr-readiness-alert-ledger/v1';
+export const LEDGER_SCHEMA_VERSION = 'usr-readiness-alert-ledger/v2';
 
 const isoDateTime = z.iso.datetime({ offset: true });
 
@@ -185,12 +185,17 @@ export const PromotionSchema = z.object({
 });
 export type Promotion = z.infer<typeof PromotionSchema>;
 
+export const AlertTypeSchema = z.enum(ALERT_TYPES);
+export type AlertType = z.infer<typeof AlertTypeSchema>;
+
 export const AlertDeliverySchema = z.object({
   sink: z.string(),
   /** Set when the alert ledger could not be read or written: no alert was sent and the run failed after its reports. */
   error: z.string().optional(),
+  /** Set when this run did not alert on purpose, e.g. a backfill of a day earlier than the ledger's `asOf`. */
+  skipped: z.string().optional(),
   undelivered: z.array(
-    z.object({ id: z.string(), alertType: z.string(), rowId: z.string().optional(), error: z.string() }),
+    z.object({ id: z.string(), alertType: AlertTypeSchema, rowId: z.string().optional(), error: z.string() }),
   ),
 });
 
@@ -263,11 +268,8 @@ export type DrillReport = z.infer<typeof DrillReportSchema>;
 
 // ---------------------------------------------------------------- alerts and ledger
 
-export const AlertTypeSchema = z.enum(ALERT_TYPES);
-export type AlertType = z.infer<typeof AlertTypeSchema>;
-
 export const AlertSchema = z.object({
-  /** Deterministic: `<asOf date>/<alertType>/<rowId or "_run">`. */
+  /** Deterministic and unique per published message (see `core/alert-plan.ts`). */
   id: z.string(),
   alertType: AlertTypeSchema,
   /** Message attributes for SNS filter policies; arrays are `String.Array`. Absent values are omitted. */
@@ -279,29 +281,71 @@ export const AlertSchema = z.object({
 });
 export type Alert = z.infer<typeof AlertSchema>;
 
-export const LedgerEntrySchema = z.object({
+const isoDate = z.iso.date();
+
+export const LedgerTopicSchema = z.enum(LEDGER_TOPICS);
+
+/**
+ * What the ledger knows of one (row, topic): an open problem of a row (`_policy` for the policy document), an
+ * expiring waiver (`ref` = its id) or the day's summary (`_run`). Alerts are derived from these transitions.
+ */
+export const LedgerEntrySchema = z.strictObject({
   rowId: z.string(),
-  problem: AlertTypeSchema,
+  topic: LedgerTopicSchema,
+  /** The waiver id of a `waiver-expiring` entry. */
+  ref: z.string().optional(),
   blocking: z.boolean(),
-  firstSeen: z.string(),
-  lastAlerted: z.string().nullable(),
+  /** The evaluation instant at which this occurrence was first seen. */
+  firstSeen: isoDateTime,
+  /** UTC date of the last alert claimed for it (null: none yet). */
+  lastAlerted: isoDate.nullable(),
 });
 export type LedgerEntry = z.infer<typeof LedgerEntrySchema>;
 
-export const LedgerSchema = z.object({
+/** One alert in flight: enough to undo its effect on the ledger if it is not delivered. No rendered body. */
+export const ClaimedAlertSchema = z.strictObject({
+  id: z.string(),
+  alertType: AlertTypeSchema,
+  /** The entry before and after the claim (null: absent). */
+  before: LedgerEntrySchema.nullable(),
+  after: LedgerEntrySchema.nullable(),
+});
+export type ClaimedAlert = z.infer<typeof ClaimedAlertSchema>;
+
+export const ClaimSchema = z.strictObject({
+  /** The claiming run (host, process and start time, or the Lambda request id). */
+  by: z.string(),
+  /** Wall-clock deadline of the claiming run: past it, the claim is released and its alerts derived again. */
+  expiresAt: isoDateTime,
+  alerts: z.array(ClaimedAlertSchema),
+});
+export type Claim = z.infer<typeof ClaimSchema>;
+
+export const LedgerSchema = z.strictObject({
   schemaVersion: z.literal(LEDGER_SCHEMA_VERSION),
-  asOf: z.string(),
-  /** Open problems, keyed `<rowId>/<problem>`. */
-  open: z.record(z.string(), LedgerEntrySchema),
-  lastSummary: z.string().nullable(),
-  /** Alerts that could not be delivered; retried on the next run. */
-  undelivered: z.array(AlertSchema),
-  /** Alerts claimed by a run that has not confirmed delivery yet (a crashed run leaves them here). */
-  pending: z.array(AlertSchema),
-  /**
-   * Wall-clock instant after which the claiming run cannot still be running (its deadline): pending alerts of an
-   * expired claim are released and sent again. Null when nothing is pending.
-   */
-  claimExpiresAt: z.string().nullable().default(null),
+  /** The latest evaluation instant that alerted through this ledger: an earlier `now` is a backfill. */
+  asOf: isoDateTime,
+  /** Sorted by row id, topic, ref. */
+  entries: z.array(LedgerEntrySchema),
+  /** Runs that published and have not settled yet. */
+  claims: z.array(ClaimSchema),
 });
 export type Ledger = z.infer<typeof LedgerSchema>;
+
+/** The first ledger format (until 0.1.x), read once to migrate it. */
+export const LedgerV1Schema = z.object({
+  schemaVersion: z.literal('usr-readiness-alert-ledger/v1'),
+  asOf: z.string(),
+  open: z.record(
+    z.string(),
+    z.object({
+      rowId: z.string(),
+      problem: z.string(),
+      blocking: z.boolean(),
+      firstSeen: z.string(),
+      lastAlerted: z.string().nullable(),
+    }),
+  ),
+  lastSummary: z.string().nullable(),
+  pending: z.array(z.object({ id: z.string(), alertType: z.string() })),
+});

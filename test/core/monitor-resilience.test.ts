@@ -52,7 +52,11 @@ function deps(
   return { store, reports, alerts: { sink, ledger }, now: NOW, clock: () => NOW };
 }
 
-const types = (sink: MemoryAlertSink): string[] => sink.published.map((a) => a.id.slice(11)).sort();
+/** `<alertType>/<rowId>` of every published alert (from its attributes, never parsed out of its id). */
+const types = (sink: MemoryAlertSink): string[] =>
+  sink.published
+    .map((a) => `${a.alertType}/${typeof a.attributes.rowId === 'string' ? a.attributes.rowId : '_run'}`)
+    .sort();
 
 describe('runMonitor resilience', () => {
   it('sends no recovered alert when the policy becomes unreadable: the problems are unknown, not closed', async () => {
@@ -67,7 +71,7 @@ describe('runMonitor resilience', () => {
     await runMonitor(deps(store, sink, ledger), OPTIONS);
     const later = sink.published.slice(before).map((a) => a.alertType);
     expect(later).not.toContain('recovered');
-    expect(ledger.body).toContain('incident-sev1-paging/overdue');
+    expect(ledger.body).toContain('"rowId":"incident-sev1-paging","topic":"overdue"');
   });
 
   it('still sends recovered for a row deliberately removed from a valid policy', async () => {
@@ -84,7 +88,7 @@ describe('runMonitor resilience', () => {
     const before = sink.published.length;
     await runMonitor(deps(store, sink, ledger), OPTIONS);
     expect(sink.published.slice(before).map((a) => a.id)).toContain(
-      '2026-11-25/recovered/incident-sev1-paging/overdue',
+      '2026-11-25/recovered/incident-sev1-paging/overdue@060000Z',
     );
   });
 

@@ -8,7 +8,7 @@ import type { DrillReport, ValidationReport } from '../../lambdas/core/schemas';
 import { DrillReportSchema, POLICY_SCHEMA_VERSION, ValidationReportSchema } from '../../lambdas/core/schemas';
 import type { MonitorDeps, MonitorOptions } from '../../lambdas/monitor';
 import { DEFAULT_POLICY_KEY, DEFAULT_SCHEDULE_KEY, LEDGER_KEY, runMonitor } from '../../lambdas/monitor';
-import { StoreUnreachableError } from '../../lambdas/ports';
+import { LedgerError, StoreUnreachableError } from '../../lambdas/ports';
 import { CATALOG, drillKey, evidence, incidentRow, rollbackRow } from '../fixtures/core/builders';
 import { MemoryAlertSink } from '../fixtures/core/memory-store';
 import { CountingStore, Timed, removeTempDirs, tempDir, writeStore } from '../fixtures/core/temp-store';
@@ -125,7 +125,11 @@ describe('runMonitor', () => {
       const { out, result } = await check(HEALTHY);
       expect(result.summary).toMatchObject({ decision: 'go', rows: 2, blockers: 0, errors: 0, warnings: 0 });
       expect(result.summary.reportKeys).toEqual(
-        REPORT_FILES.flatMap((file) => [`reports/2026-11-25/${file}`, `reports/latest/${file}`]),
+        // The day's folder first, then latest/, whose validation report (the mark of its asOf) goes last.
+        [
+          ...REPORT_FILES.map((file) => `reports/2026-11-25/${file}`),
+          ...[INCIDENT_FILE, ROLLBACK_FILE, VALIDATION_FILE].map((file) => `reports/latest/${file}`),
+        ],
       );
       for (const file of REPORT_FILES) {
         const dated = await fs.readFile(path.join(out, 'reports', '2026-11-25', file), 'utf8');
@@ -382,15 +386,15 @@ describe('runMonitor', () => {
       });
       const first = await runMonitor(deps(), OPTIONS);
       expect(first.alerts.map((a) => a.id)).toEqual([
-        '2026-11-25/cutover-uncovered/cutover-rollback-db',
-        '2026-11-25/cutover-uncovered/incident-sev3-optional',
-        '2026-11-25/never-drilled/incident-sev3-optional',
-        '2026-11-25/remediation-missing/incident-sev1-paging',
+        '2026-11-25/cutover-uncovered/cutover-rollback-db@060000Z',
+        '2026-11-25/cutover-uncovered/incident-sev3-optional@060000Z',
+        '2026-11-25/never-drilled/incident-sev3-optional@060000Z',
+        '2026-11-25/remediation-missing/incident-sev1-paging@060000Z',
         '2026-11-25/summary/_run',
       ]);
       expect(first.reports.validation.alerts).toEqual({ sink: sink.location, undelivered: [] });
       await expect(fs.readFile(path.join(out, ...LEDGER_KEY.split('/')), 'utf8')).resolves.toContain(
-        '"lastSummary": "2026-11-25"',
+        '"topic":"summary","blocking":false,"firstSeen":"2026-11-25T06:00:00Z","lastAlerted":"2026-11-25"',
       );
 
       const again = await runMonitor(deps(), OPTIONS);
@@ -415,7 +419,7 @@ describe('runMonitor', () => {
       expect(first.summary).toMatchObject({ alertsPublished: 4, alertsFailed: 1 });
       expect(first.reports.validation.alerts?.undelivered).toEqual([
         {
-          id: '2026-11-25/never-drilled/incident-sev3-optional',
+          id: '2026-11-25/never-drilled/incident-sev3-optional@060000Z',
           alertType: 'never-drilled',
           rowId: 'incident-sev3-optional',
           error: 'simulated delivery failure',
@@ -423,26 +427,34 @@ describe('runMonitor', () => {
       ]);
       sink.failing = null;
       const retry = await runMonitor(deps(), OPTIONS);
-      expect(retry.alerts.map((a) => a.id)).toEqual(['2026-11-25/never-drilled/incident-sev3-optional']);
+      expect(retry.alerts.map((a) => a.id)).toEqual([
+        '2026-11-25/never-drilled/incident-sev3-optional@060000Z',
+      ]);
     });
 
-    it('reports an unreadable ledger and starts a new one', async () => {
+    it('fails on an unreadable ledger after writing the reports, and never starts a new one', async () => {
       const root = await writeStore(HEALTHY);
       const out = await writeStore({ [LEDGER_KEY]: 'not json' });
-      const result = await runMonitor(
+      const sink = new MemoryAlertSink();
+      const run = runMonitor(
         {
           store: new FsEvidenceStore(root),
           reports: new FsReportSink(out),
-          alerts: { sink: new MemoryAlertSink(), ledger: new FsLedgerStore(out) },
+          alerts: { sink, ledger: new FsLedgerStore(out) },
           now: NOW,
           clock: () => NOW,
         },
         OPTIONS,
       );
-      expect(result.reports.validation.findings).toEqual([
-        expect.objectContaining({ code: 'ledger-invalid', severity: 'warning', key: LEDGER_KEY }),
-      ]);
-      expect(result.summary.decision).toBe('go');
+      await expect(run).rejects.toBeInstanceOf(LedgerError);
+      await expect(run).rejects.toThrow(/^state\/alert-ledger\.json: not valid JSON .*; no alert was sent/);
+      expect(sink.published).toEqual([]);
+      await expect(fs.readFile(path.join(out, ...LEDGER_KEY.split('/')), 'utf8')).resolves.toBe('not json');
+      const validation = JSON.parse(
+        await fs.readFile(path.join(out, 'reports', 'latest', VALIDATION_FILE), 'utf8'),
+      ) as ValidationReport;
+      expect(validation.promotion.decision).toBe('go');
+      expect(validation.alerts?.error).toMatch(/^state\/alert-ledger\.json: not valid JSON/);
     });
   });
 

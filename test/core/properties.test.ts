@@ -15,7 +15,8 @@ import {
   ValidationReportSchema,
 } from '../../lambdas/core/schemas';
 import { isoInstant } from '../../lambdas/core/time';
-import type { MonitorOptions } from '../../lambdas/monitor';
+import type { MonitorOptions, RunResult } from '../../lambdas/monitor';
+import { LedgerError } from '../../lambdas/ports';
 import { DEFAULT_POLICY_KEY, DEFAULT_SCHEDULE_KEY, runMonitor } from '../../lambdas/monitor';
 import { CATALOG, DAY, at, evidence, incidentRow, rollbackRow } from '../fixtures/core/builders';
 import {
@@ -189,17 +190,26 @@ async function runOn(inputs: Inputs, generatedAt = '2026-11-25T06:00:01Z') {
     parameters: { cadenceDays: inputs.cadenceDays ?? 30, warnDays: inputs.warnDays ?? 7 },
     concurrency: 2,
   };
-  const result = await runMonitor(
-    {
-      store,
-      reports,
-      alerts: { sink, ledger },
-      now: new Date(inputs.now ?? NOW),
-      clock: () => new Date(generatedAt),
-    },
-    options,
-  );
-  return { result, reports, ledger, sink };
+  const ledgerBefore = ledger.body;
+  let result: RunResult | null = null;
+  let ledgerError: LedgerError | null = null;
+  try {
+    result = await runMonitor(
+      {
+        store,
+        reports,
+        alerts: { sink, ledger },
+        now: new Date(inputs.now ?? NOW),
+        clock: () => new Date(generatedAt),
+      },
+      options,
+    );
+  } catch (error) {
+    // The one failure a run may end in here: a ledger it cannot use. The reports are written first.
+    if (!(error instanceof LedgerError)) throw error;
+    ledgerError = error;
+  }
+  return { result, ledgerError, ledgerBefore, reports, ledger, sink };
 }
 
 const parseReport = (reports: MemoryReportSink, file: string): unknown => {
@@ -213,7 +223,7 @@ const parseReport = (reports: MemoryReportSink, file: string): unknown => {
 
 /** Every written document validates; the decision agrees with its blockers and the row statuses. */
 async function checkRun(inputs: Inputs): Promise<void> {
-  const { reports, ledger, sink } = await runOn(inputs);
+  const { reports, ledger, sink, ledgerError, ledgerBefore } = await runOn(inputs);
   const validation: ValidationReport = ValidationReportSchema.parse(parseReport(reports, VALIDATION_FILE));
   const incident = DrillReportSchema.parse(parseReport(reports, INCIDENT_FILE));
   const rollback = DrillReportSchema.parse(parseReport(reports, ROLLBACK_FILE));
@@ -238,6 +248,14 @@ async function checkRun(inputs: Inputs): Promise<void> {
   for (const alert of sink.published) {
     expect(AlertSchema.safeParse(alert).success).toBe(true);
     expect(alert.subject).not.toMatch(/[\r\n]/);
+  }
+  if (ledgerError) {
+    // An unusable ledger is never replaced (that would send everything again): it is left as it was, nothing is
+    // sent, and the report says why.
+    expect(ledger.body).toBe(ledgerBefore);
+    expect(sink.published).toEqual([]);
+    expect(validation.alerts?.error).toBe(ledgerError.message);
+    return;
   }
   expect(ledger.body).not.toBeNull();
   expect(LedgerSchema.safeParse(JSON.parse(ledger.body ?? 'null')).success).toBe(true);
@@ -280,15 +298,21 @@ describe('the engine on arbitrary input', () => {
     }));
   });
 
-  it('never throws and writes valid reports whatever the alert ledger', async () => {
+  it('writes valid reports whatever the alert ledger, and never replaces one it cannot read', async () => {
     await property(
       documentArb({
-        schemaVersion: 'usr-readiness-alert-ledger/v1',
-        asOf: '',
-        open: {},
-        lastSummary: null,
-        undelivered: [],
-        pending: [],
+        schemaVersion: 'usr-readiness-alert-ledger/v2',
+        asOf: '2026-11-24T06:00:00Z',
+        entries: [
+          {
+            rowId: 'incident-sev1-paging',
+            topic: 'overdue',
+            blocking: true,
+            firstSeen: '2026-11-20T06:00:00Z',
+            lastAlerted: '2026-11-24',
+          },
+        ],
+        claims: [],
       }),
       (ledger) => ({
         policy: encode(VALID_POLICY),
@@ -348,7 +372,8 @@ describe('the engine on arbitrary input', () => {
       ledger: new TextEncoder().encode(ledger.body ?? ''),
       now: day2,
     });
-    expect(next.result.reports.validation.findings.map((f) => f.code)).not.toContain('ledger-invalid');
-    expect(next.ledger.body).toContain(`"asOf": "${isoInstant(day2)}"`);
+    expect(next.ledgerError).toBeNull();
+    expect(next.result?.reports.validation.alerts?.error).toBeUndefined();
+    expect(next.ledger.body).toContain(`"asOf":"${isoInstant(day2)}"`);
   });
 });

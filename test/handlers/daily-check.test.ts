@@ -1,3 +1,4 @@
+import { LedgerSchema } from '../../lambdas/core/schemas';
 import { Readable } from 'node:stream';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import {
@@ -175,11 +176,11 @@ const putKeys = (): string[] => s3.commandCalls(PutObjectCommand).map((c) => c.a
 
 const REPORT_KEYS = [
   'reports/2026-11-25/usr-operational-readiness-validation.json',
-  'reports/latest/usr-operational-readiness-validation.json',
   'reports/2026-11-25/usr-incident-response-drill-report.json',
-  'reports/latest/usr-incident-response-drill-report.json',
   'reports/2026-11-25/usr-rollback-drill-report.json',
+  'reports/latest/usr-incident-response-drill-report.json',
   'reports/latest/usr-rollback-drill-report.json',
+  'reports/latest/usr-operational-readiness-validation.json',
 ];
 
 beforeEach(() => {
@@ -262,12 +263,10 @@ describe('daily-check handler', () => {
     });
 
     expect(putKeys()).toEqual(expect.arrayContaining(REPORT_KEYS.map((k) => `usr/${k}`)));
-    const ledger = JSON.parse(objects.get('usr/state/alert-ledger.json')?.body ?? '{}') as {
-      undelivered: unknown[];
-      pending: unknown[];
-    };
-    expect(ledger.undelivered.length).toBeGreaterThan(0);
-    expect(ledger.pending).toEqual([]);
+    // Nothing counts as sent: the claim is settled and every undelivered alert undone, so a retry sends it.
+    const ledger = LedgerSchema.parse(JSON.parse(objects.get('usr/state/alert-ledger.json')?.body ?? '{}'));
+    expect(ledger.claims).toEqual([]);
+    expect(ledger.entries).toEqual([]);
     expect(metrics.emitted[0]).toMatchObject({ RunSucceeded: 1, AlertsPublished: 0 });
     expect((metrics.emitted[0]?.AlertsFailed as number) > 0).toBe(true);
     expect(logger.error).toHaveBeenCalledWith('daily check: alerts undelivered', expect.anything());
@@ -376,9 +375,11 @@ describe('daily-check handler events', () => {
       .filter((input) => (input.Key ?? '').endsWith('state/alert-ledger.json'))
       .map(
         (input) =>
-          JSON.parse(typeof input.Body === 'string' ? input.Body : '{}') as { claimExpiresAt: unknown },
+          JSON.parse(typeof input.Body === 'string' ? input.Body : '{}') as {
+            claims: { expiresAt: string }[];
+          },
       );
-    expect(ledgerWrites.map((l) => l.claimExpiresAt)).toEqual(['2026-11-25T06:02:07Z', null]);
+    expect(ledgerWrites.map((l) => l.claims.map((c) => c.expiresAt))).toEqual([['2026-11-25T06:02:07Z'], []]);
   });
 });
 

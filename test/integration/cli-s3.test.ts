@@ -145,7 +145,7 @@ describe('usr-readiness check against S3 and SNS', () => {
       'cutover-uncovered': 1,
     });
     const ledger = LedgerSchema.parse(await getJson(s3, bucket, 'out/state/alert-ledger.json'));
-    expect(ledger.pending).toEqual([]);
+    expect(ledger.claims).toEqual([]);
   });
 
   it('publishes the alerts to SNS, and nothing again on a rerun the same day', async () => {

@@ -61,34 +61,17 @@ export class ReadinessMonitorStack extends Stack {
     new CfnOutput(this, 'EvidenceBucketName', { value: this.monitor.evidenceBucket.bucketName });
     new CfnOutput(this, 'AlertTopicArn', { value: this.monitor.alertTopic.topicArn });
     new CfnOutput(this, 'OpsTopicArn', { value: this.monitor.opsTopic.topicArn });
-    new CfnOutput(this, 'FunctionName', { value: this.monitor.function.functionName });
+    new CfnOutput(this, 'FunctionName', { value: this.monitor.lambdaFunction.functionName });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.monitor.deadLetterQueue.queueUrl });
   }
 
   private monitorProps(context: MonitorContext): ReadinessMonitorProps {
-    let evidenceBucket: s3.IBucket | undefined;
-    if (context.evidenceBucketName !== undefined) {
-      evidenceBucket = s3.Bucket.fromBucketAttributes(this, 'EvidenceBucket', {
-        bucketName: context.evidenceBucketName,
-        ...(context.evidenceBucketKeyArn !== undefined
-          ? { encryptionKey: kms.Key.fromKeyArn(this, 'EvidenceBucketKey', context.evidenceBucketKeyArn) }
-          : {}),
-      });
-    }
+    const evidenceBucket = this.importedBucket(context);
     return {
       ...(evidenceBucket ? { evidenceBucket } : {}),
       ...(context.evidencePrefix !== undefined ? { evidencePrefix: context.evidencePrefix } : {}),
       ...(context.reportsPrefix !== undefined ? { reportsPrefix: context.reportsPrefix } : {}),
-      ...(context.scheduleExpression !== undefined || context.scheduleTimeZone !== undefined
-        ? {
-            schedule: scheduler.ScheduleExpression.expression(
-              context.scheduleExpression ?? DEFAULT_SCHEDULE_EXPRESSION,
-              TimeZone.of(context.scheduleTimeZone ?? 'Etc/UTC'),
-            ),
-          }
-        : {}),
-      ...(context.cadenceDays !== undefined ? { cadence: Duration.days(context.cadenceDays) } : {}),
-      ...(context.warnDays !== undefined ? { warnBefore: Duration.days(context.warnDays) } : {}),
+      ...scheduleProps(context),
       ...(context.objectLockDays !== undefined
         ? { objectLockRetention: Duration.days(context.objectLockDays) }
         : {}),
@@ -96,6 +79,33 @@ export class ReadinessMonitorStack extends Stack {
       opsEmails: context.opsEmails,
     };
   }
+
+  /** The bucket named by `evidenceBucketName`, with its key when `evidenceBucketKeyArn` is set. */
+  private importedBucket(context: MonitorContext): s3.IBucket | undefined {
+    if (context.evidenceBucketName === undefined) return undefined;
+    return s3.Bucket.fromBucketAttributes(this, 'EvidenceBucket', {
+      bucketName: context.evidenceBucketName,
+      ...(context.evidenceBucketKeyArn !== undefined
+        ? { encryptionKey: kms.Key.fromKeyArn(this, 'EvidenceBucketKey', context.evidenceBucketKeyArn) }
+        : {}),
+    });
+  }
+}
+
+/** The schedule and evaluation props set in the context. */
+function scheduleProps(context: MonitorContext): ReadinessMonitorProps {
+  return {
+    ...(context.scheduleExpression !== undefined || context.scheduleTimeZone !== undefined
+      ? {
+          schedule: scheduler.ScheduleExpression.expression(
+            context.scheduleExpression ?? DEFAULT_SCHEDULE_EXPRESSION,
+            TimeZone.of(context.scheduleTimeZone ?? 'Etc/UTC'),
+          ),
+        }
+      : {}),
+    ...(context.cadenceDays !== undefined ? { cadence: Duration.days(context.cadenceDays) } : {}),
+    ...(context.warnDays !== undefined ? { warnBefore: Duration.days(context.warnDays) } : {}),
+  };
 }
 
 /**
@@ -103,6 +113,33 @@ export class ReadinessMonitorStack extends Stack {
  * line (`-c owners='[…]'`, always strings). Errors are lowercase and show the offending value.
  */
 export function parseMonitorContext(get: (key: ContextKey) => unknown): MonitorContext {
+  const bucket = parseBucketContext(get);
+  const schedule = parseScheduleContext(get);
+  const evidencePrefix = optionalString(get, 'evidencePrefix', true);
+  const reportsPrefix = optionalString(get, 'reportsPrefix', true);
+  const cadenceDays = optionalWholeNumber(get, 'cadenceDays', 1);
+  const warnDays = optionalWholeNumber(get, 'warnDays', 0);
+
+  return {
+    ...bucket.named,
+    ...(evidencePrefix !== undefined ? { evidencePrefix } : {}),
+    ...(reportsPrefix !== undefined ? { reportsPrefix } : {}),
+    owners: parseOwners(get('owners')),
+    opsEmails: parseOpsEmails(get('opsEmails')),
+    ...schedule,
+    ...(cadenceDays !== undefined ? { cadenceDays } : {}),
+    ...(warnDays !== undefined ? { warnDays } : {}),
+    ...bucket.objectLock,
+  };
+}
+
+type BucketContext = Pick<MonitorContext, 'evidenceBucketName' | 'evidenceBucketKeyArn'>;
+
+/** The imported bucket and its key (`named`), and the Object Lock days that only a created bucket takes. */
+function parseBucketContext(get: (key: ContextKey) => unknown): {
+  named: BucketContext;
+  objectLock: Pick<MonitorContext, 'objectLockDays'>;
+} {
   const evidenceBucketName = optionalString(get, 'evidenceBucketName');
   if (evidenceBucketName !== undefined && !S3_BUCKET_NAME.test(evidenceBucketName)) {
     throw new Error(`context evidenceBucketName is not a valid s3 bucket name: ${show(evidenceBucketName)}`);
@@ -125,6 +162,18 @@ export function parseMonitorContext(get: (key: ContextKey) => unknown): MonitorC
         'object lock is only set on a bucket the stack creates',
     );
   }
+  return {
+    named: {
+      ...(evidenceBucketName !== undefined ? { evidenceBucketName } : {}),
+      ...(evidenceBucketKeyArn !== undefined ? { evidenceBucketKeyArn } : {}),
+    },
+    objectLock: objectLockDays !== undefined ? { objectLockDays } : {},
+  };
+}
+
+function parseScheduleContext(
+  get: (key: ContextKey) => unknown,
+): Pick<MonitorContext, 'scheduleExpression' | 'scheduleTimeZone'> {
   const scheduleExpression = optionalString(get, 'scheduleExpression');
   if (scheduleExpression !== undefined && !SCHEDULE_EXPRESSION.test(scheduleExpression)) {
     throw new Error(
@@ -137,23 +186,9 @@ export function parseMonitorContext(get: (key: ContextKey) => unknown): MonitorC
       `context scheduleTimeZone is not an iana time zone (e.g. Europe/Berlin), got ${show(scheduleTimeZone)}`,
     );
   }
-  const evidencePrefix = optionalString(get, 'evidencePrefix', true);
-  const reportsPrefix = optionalString(get, 'reportsPrefix', true);
-  const cadenceDays = optionalWholeNumber(get, 'cadenceDays', 1);
-  const warnDays = optionalWholeNumber(get, 'warnDays', 0);
-
   return {
-    ...(evidenceBucketName !== undefined ? { evidenceBucketName } : {}),
-    ...(evidenceBucketKeyArn !== undefined ? { evidenceBucketKeyArn } : {}),
-    ...(evidencePrefix !== undefined ? { evidencePrefix } : {}),
-    ...(reportsPrefix !== undefined ? { reportsPrefix } : {}),
-    owners: parseOwners(get('owners')),
-    opsEmails: parseOpsEmails(get('opsEmails')),
     ...(scheduleExpression !== undefined ? { scheduleExpression } : {}),
     ...(scheduleTimeZone !== undefined ? { scheduleTimeZone } : {}),
-    ...(cadenceDays !== undefined ? { cadenceDays } : {}),
-    ...(warnDays !== undefined ? { warnDays } : {}),
-    ...(objectLockDays !== undefined ? { objectLockDays } : {}),
   };
 }
 
@@ -220,41 +255,49 @@ function jsonArray(key: ContextKey, value: unknown): unknown[] {
 
 function parseOwners(value: unknown): ReadinessMonitorOwner[] {
   if (value === undefined || value === null) return [];
-  return jsonArray('owners', value).map((entry, index): ReadinessMonitorOwner => {
-    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
-      throw new Error(`context owners[${index}] must be an object { email, roles?, … }, got ${show(entry)}`);
-    }
-    const record = entry as Record<string, unknown>;
-    const unknownFields = Object.keys(record).filter((k) => !(OWNER_FIELDS as readonly string[]).includes(k));
-    if (unknownFields.length > 0) {
-      throw new Error(
-        `context owners[${index}] has unknown fields ${show(unknownFields)}; allowed: ${OWNER_FIELDS.join(', ')}`,
-      );
-    }
-    const email = record['email'];
-    if (typeof email !== 'string' || !EMAIL.test(email)) {
-      throw new Error(`context owners[${index}].email must be an email address, got ${show(email)}`);
-    }
-    const list = (field: (typeof OWNER_FIELDS)[number]): string[] | undefined => {
-      const v = record[field];
-      if (v === undefined) return undefined;
-      if (!Array.isArray(v) || v.some((item) => typeof item !== 'string')) {
-        throw new Error(`context owners[${index}].${field} must be an array of strings, got ${show(v)}`);
-      }
-      return v as string[];
-    };
-    const roles = list('roles');
-    const runbookIds = list('runbookIds');
-    const severityClasses = list('severityClasses');
-    const alertTypes = list('alertTypes');
-    return {
-      email,
-      ...(roles ? { roles } : {}),
-      ...(runbookIds ? { runbookIds } : {}),
-      ...(severityClasses ? { severityClasses } : {}),
-      ...(alertTypes ? { alertTypes } : {}),
-    };
-  });
+  return jsonArray('owners', value).map(parseOwner);
+}
+
+function parseOwner(entry: unknown, index: number): ReadinessMonitorOwner {
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+    throw new Error(`context owners[${index}] must be an object { email, roles?, … }, got ${show(entry)}`);
+  }
+  const record = entry as Record<string, unknown>;
+  const unknownFields = Object.keys(record).filter((k) => !(OWNER_FIELDS as readonly string[]).includes(k));
+  if (unknownFields.length > 0) {
+    throw new Error(
+      `context owners[${index}] has unknown fields ${show(unknownFields)}; allowed: ${OWNER_FIELDS.join(', ')}`,
+    );
+  }
+  const email = record['email'];
+  if (typeof email !== 'string' || !EMAIL.test(email)) {
+    throw new Error(`context owners[${index}].email must be an email address, got ${show(email)}`);
+  }
+  const roles = ownerList(record, index, 'roles');
+  const runbookIds = ownerList(record, index, 'runbookIds');
+  const severityClasses = ownerList(record, index, 'severityClasses');
+  const alertTypes = ownerList(record, index, 'alertTypes');
+  return {
+    email,
+    ...(roles ? { roles } : {}),
+    ...(runbookIds ? { runbookIds } : {}),
+    ...(severityClasses ? { severityClasses } : {}),
+    ...(alertTypes ? { alertTypes } : {}),
+  };
+}
+
+/** An owner's optional filter field: an array of strings. */
+function ownerList(
+  record: Record<string, unknown>,
+  index: number,
+  field: (typeof OWNER_FIELDS)[number],
+): string[] | undefined {
+  const value = record[field];
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) {
+    throw new Error(`context owners[${index}].${field} must be an array of strings, got ${show(value)}`);
+  }
+  return value as string[];
 }
 
 function parseOpsEmails(value: unknown): string[] {

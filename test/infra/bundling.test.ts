@@ -23,7 +23,7 @@ describe('daily-check bundle', () => {
       Resources: Record<string, { Properties: { Code?: { S3Key?: string } } }>;
     };
 
-    const s3Key = template.Resources[logicalId(monitor.function)]?.Properties.Code?.S3Key ?? '';
+    const s3Key = template.Resources[logicalId(monitor.lambdaFunction)]?.Properties.Code?.S3Key ?? '';
     expect(s3Key).toMatch(/^[0-9a-f]{64}\.zip$/);
     const assetDir = path.join(outdir, `asset.${s3Key.replace(/\.zip$/, '')}`);
     const bundle = path.join(assetDir, 'index.js');

@@ -106,7 +106,7 @@ describe('ReadinessMonitorStack', () => {
     template.hasOutput('EvidenceBucketName', { Value: ref(stack.monitor.evidenceBucket) });
     template.hasOutput('AlertTopicArn', { Value: ref(stack.monitor.alertTopic) });
     template.hasOutput('OpsTopicArn', { Value: ref(stack.monitor.opsTopic) });
-    template.hasOutput('FunctionName', { Value: ref(stack.monitor.function) });
+    template.hasOutput('FunctionName', { Value: ref(stack.monitor.lambdaFunction) });
     template.hasOutput('DeadLetterQueueUrl', { Value: ref(stack.monitor.deadLetterQueue) });
   });
 

@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { ReadinessMonitor } from '../../lib/readiness-monitor';
 import type { ReadinessMonitorProps } from '../../lib/readiness-monitor';
@@ -145,5 +145,11 @@ describe('ReadinessMonitor props validation', () => {
         ],
       })),
     ).toBe('owners[1] (b@example.com) filter has 216 value combinations; sns allows at most 150');
+  });
+
+  it('rejects RemovalPolicy.SNAPSHOT, which no bucket, key or log group supports', () => {
+    expect(rejection(() => ({ removalPolicy: RemovalPolicy.SNAPSHOT }))).toBe(
+      'removalPolicy snapshot is not supported by the buckets, keys and log group the monitor creates; use retain, retain-on-update-or-delete or destroy',
+    );
   });
 });

@@ -17,7 +17,7 @@ const viaService = (service: string): unknown => ({
 function functionStatements(fixture: MonitorFixture): Record<string, unknown>[] {
   const statements = new Capture();
   fixture.template.hasResourceProperties('AWS::IAM::Policy', {
-    Roles: [ref(fixture.monitor.function.role as IConstruct)],
+    Roles: [ref(fixture.monitor.lambdaFunction.role as IConstruct)],
     PolicyDocument: { Statement: statements },
   });
   return statements.asArray() as Record<string, unknown>[];
@@ -45,7 +45,7 @@ describe('ReadinessMonitor with default props', () => {
       FlexibleTimeWindow: { Mode: 'OFF' },
       State: 'ENABLED',
       Target: {
-        Arn: getAtt(fixture.monitor.function, 'Arn'),
+        Arn: getAtt(fixture.monitor.lambdaFunction, 'Arn'),
         RoleArn: getAtt(fixture.monitor.node.findChild('SchedulerRole'), 'Arn'),
         RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 6 * 3600 },
         DeadLetterConfig: { Arn: getAtt(fixture.monitor.deadLetterQueue, 'Arn') },
@@ -71,7 +71,7 @@ describe('ReadinessMonitor with default props', () => {
       Timeout: 300,
       TracingConfig: { Mode: 'Active' },
       LoggingConfig: { LogFormat: 'JSON', LogGroup: ref(fixture.monitor.logGroup) },
-      Role: getAtt(fixture.monitor.function.role as IConstruct, 'Arn'),
+      Role: getAtt(fixture.monitor.lambdaFunction.role as IConstruct, 'Arn'),
     });
     fixture.template.hasResource('AWS::Logs::LogGroup', {
       Properties: { RetentionInDays: 365 },
@@ -99,7 +99,7 @@ describe('ReadinessMonitor with default props', () => {
 
   it('sends failed asynchronous invocations to the dead-letter queue after two retries', () => {
     fixture.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
-      FunctionName: ref(fixture.monitor.function),
+      FunctionName: ref(fixture.monitor.lambdaFunction),
       Qualifier: '$LATEST',
       MaximumRetryAttempts: 2,
       MaximumEventAgeInSeconds: 6 * 3600,
@@ -197,7 +197,10 @@ describe('ReadinessMonitor with default props', () => {
       {
         Effect: 'Allow',
         Action: 'lambda:InvokeFunction',
-        Resource: [getAtt(fixture.monitor.function, 'Arn'), arnJoin(fixture.monitor.function, ':*')],
+        Resource: [
+          getAtt(fixture.monitor.lambdaFunction, 'Arn'),
+          arnJoin(fixture.monitor.lambdaFunction, ':*'),
+        ],
       },
       {
         Effect: 'Allow',
@@ -398,7 +401,7 @@ describe('ReadinessMonitor with default props', () => {
     fixture.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'AWS/Lambda',
       MetricName: 'Errors',
-      Dimensions: [{ Name: 'FunctionName', Value: ref(fixture.monitor.function) }],
+      Dimensions: [{ Name: 'FunctionName', Value: ref(fixture.monitor.lambdaFunction) }],
       Statistic: 'Sum',
       Period: 3600,
       EvaluationPeriods: 1,
@@ -445,6 +448,13 @@ describe('ReadinessMonitor with default props', () => {
 
   it('subscribes nobody to the alert topic without owners', () => {
     fixture.template.resourceCountIs('AWS::SNS::Subscription', 0);
+  });
+
+  it('exposes the daily-check function as lambdaFunction, and as the deprecated alias function', () => {
+    expect(Object.keys(fixture.template.findResources('AWS::Lambda::Function'))).toEqual([
+      logicalId(fixture.monitor.lambdaFunction),
+    ]);
+    expect(fixture.monitor.function).toBe(fixture.monitor.lambdaFunction);
   });
 });
 

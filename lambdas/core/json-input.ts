@@ -20,15 +20,16 @@ export interface DuplicateKey {
   readonly path: string;
 }
 
+/** The repeated keys of a decoded document. */
+export interface RepeatedKeys {
+  /** In document order of their second occurrence, once per object and key. */
+  readonly duplicateKeys: readonly DuplicateKey[];
+  /** Repeated keys beyond the first `DUPLICATE_KEYS_LISTED`, counted but not listed. */
+  readonly omittedDuplicateKeys: number;
+}
+
 export type Decoded =
-  | {
-      readonly ok: true;
-      readonly value: unknown;
-      /** Repeated keys in document order of their second occurrence, once per object and key. */
-      readonly duplicateKeys: readonly DuplicateKey[];
-      /** Repeated keys beyond the first `DUPLICATE_KEYS_LISTED`, counted but not listed. */
-      readonly omittedDuplicateKeys: number;
-    }
+  | ({ readonly ok: true; readonly value: unknown } & RepeatedKeys)
   | { readonly ok: false; readonly reason: string };
 
 /** Escapes control characters and line separators as `\uXXXX`, so a message quoting input stays on one line. */
@@ -65,6 +66,13 @@ export function decodeJson(bytes: Uint8Array): Decoded {
 /** `rows[3].blocking: duplicate key "blocking": only its last value is read`, on one line. */
 export function duplicateKeyMessage(duplicate: DuplicateKey): string {
   return `${duplicate.path}: duplicate key ${oneLine(JSON.stringify(duplicate.key))}: only its last value is read`;
+}
+
+/** `2 more duplicate keys are not listed`, or null when every repeated key is listed. */
+export function omittedDuplicateKeysMessage(repeated: RepeatedKeys): string | null {
+  const count = repeated.omittedDuplicateKeys;
+  if (count === 0) return null;
+  return `${count} more duplicate key${count === 1 ? ' is' : 's are'} not listed`;
 }
 
 /** The repeated keys of a text that JSON.parse accepts (listed ones only). */

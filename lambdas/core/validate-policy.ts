@@ -1,6 +1,12 @@
 /** Policy validation (CONTRACT §2): every problem is a finding; nothing here throws on bad content. Pure. */
-import type { DuplicateKey } from './json-input';
-import { decodeJson, describeIssues, duplicateKeyMessage, formatPath } from './json-input';
+import type { RepeatedKeys } from './json-input';
+import {
+  decodeJson,
+  describeIssues,
+  duplicateKeyMessage,
+  formatPath,
+  omittedDuplicateKeysMessage,
+} from './json-input';
 import { sortFindings } from './order';
 import { coverageFindings, rowRuleFindings } from './policy-rules';
 import type { Finding, PolicyRow } from './schemas';
@@ -55,12 +61,6 @@ export function validatePolicy(key: string, raw: RawDocument): ValidatedPolicy {
   const decoded = decodeJson(raw.object.bytes);
   if (!decoded.ok) return unreadable(key, decoded.reason);
   return validatePolicyValue(key, decoded.value, decoded);
-}
-
-/** The repeated keys of a decoded document (see `decodeJson`). */
-export interface RepeatedKeys {
-  readonly duplicateKeys: readonly DuplicateKey[];
-  readonly omittedDuplicateKeys: number;
 }
 
 const NO_REPEATED_KEYS: RepeatedKeys = { duplicateKeys: [], omittedDuplicateKeys: 0 };
@@ -134,13 +134,9 @@ function duplicateKeyFindings(key: string, repeated: RepeatedKeys, part: Documen
       message: `${key} ${duplicateKeyMessage(duplicate)}`,
     };
   });
-  const omitted = repeated.omittedDuplicateKeys;
-  if (omitted > 0)
-    findings.push({
-      code: 'duplicate-key',
-      severity: 'error',
-      message: `${key}: ${omitted} more duplicate key${omitted === 1 ? ' is' : 's are'} not listed`,
-    });
+  const omitted = omittedDuplicateKeysMessage(repeated);
+  if (omitted !== null)
+    findings.push({ code: 'duplicate-key', severity: 'error', message: `${key}: ${omitted}` });
   return findings;
 }
 

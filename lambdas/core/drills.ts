@@ -1,5 +1,5 @@
 /** Drill evidence: key names, ordering, and whether one drill counts as successful for its row (CONTRACT §1, §3). Pure. */
-import { decodeJson, describeIssues } from './json-input';
+import { decodeJson, describeIssues, repeatedKeysReason } from './json-input';
 import type { DrillEvidence, PolicyRow } from './schemas';
 import { DrillEvidenceSchema } from './schemas';
 import { compare } from './order';
@@ -161,6 +161,8 @@ export function judgeArtifact(
   const key = raw.ref.key;
   const decoded = decodeJson(raw.bytes);
   if (!decoded.ok) return { kind: 'invalid', key, message: decoded.reason };
+  const repeated = repeatedKeysReason(decoded);
+  if (repeated !== null) return { kind: 'invalid', key, message: repeated };
   const parsed = DrillEvidenceSchema.safeParse(decoded.value);
   if (!parsed.success) {
     const first = describeIssues(parsed.error.issues, decoded.value).filter((m) => m.kind === 'schema');

@@ -75,6 +75,20 @@ export function omittedDuplicateKeysMessage(repeated: RepeatedKeys): string | nu
   return `${count} more duplicate key${count === 1 ? ' is' : 's are'} not listed`;
 }
 
+/**
+ * One line naming the first `max` repeated keys (`outcome: duplicate key "outcome": …; and 2 more duplicate
+ * keys`), for a document that a repeated key makes invalid as a whole; null when no key repeats.
+ */
+export function repeatedKeysReason(repeated: RepeatedKeys, max = 3): string | null {
+  const total = repeated.duplicateKeys.length + repeated.omittedDuplicateKeys;
+  if (total === 0) return null;
+  const named = repeated.duplicateKeys.slice(0, max).map(duplicateKeyMessage);
+  const more = total - named.length;
+  return more > 0
+    ? `${named.join('; ')}; and ${more} more duplicate key${more === 1 ? '' : 's'}`
+    : named.join('; ');
+}
+
 /** The repeated keys of a text that JSON.parse accepts (listed ones only). */
 export function findDuplicateKeys(text: string): DuplicateKey[] {
   return scanDuplicateKeys(text).listed;

@@ -371,6 +371,38 @@ describe('judgeArtifact', () => {
     });
   });
 
+  describe('repeated keys', () => {
+    const text = (overrides: Record<string, unknown> = {}) =>
+      JSON.stringify(evidence(row, '2026-11-20T10:05:00Z', overrides));
+    const bytes = (t: string) => new TextEncoder().encode(t);
+
+    it('calls an artifact with a repeated key invalid, naming the key and its path', () => {
+      const failedThenPassed = text().replace('"outcome":"pass"', '"outcome":"fail","outcome":"pass"');
+      expect(judge(bytes(failedThenPassed))).toEqual({
+        kind: 'invalid',
+        key,
+        message: 'outcome: duplicate key "outcome": only its last value is read',
+      });
+    });
+
+    it('finds a repeated key inside a nested object', () => {
+      const remediation = { owner: 'jdoe', eta: '2026-11-27' };
+      const doubled = text({ outcome: 'fail', remediation }).replace('"owner":', '"owner":"nobody","owner":');
+      expect(judge(bytes(doubled))).toMatchObject({
+        kind: 'invalid',
+        message: 'remediation.owner: duplicate key "owner": only its last value is read',
+      });
+    });
+
+    it('names at most three repeated keys and counts the others', () => {
+      const doubled = text().replace('{', '{"a":1,"a":1,"b":1,"b":1,"c":1,"c":1,"d":1,"d":1,"e":1,"e":1,');
+      expect(judge(bytes(doubled))).toMatchObject({
+        kind: 'invalid',
+        message: expect.stringMatching(/^a: [^;]+; b: [^;]+; c: [^;]+; and 2 more duplicate keys$/),
+      });
+    });
+  });
+
   it('ignores evidence fields the schema does not define', () => {
     expect(judge(encode(evidence(row, '2026-11-20T10:05:00Z', { notes: 'went fine' })))).toMatchObject({
       success: true,

@@ -8,6 +8,8 @@ import {
   duplicateKeyMessage,
   findDuplicateKeys,
   formatPath,
+  omittedDuplicateKeysMessage,
+  repeatedKeysReason,
 } from '../../lambdas/core/json-input';
 
 const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
@@ -242,6 +244,44 @@ describe('duplicateKeyMessage', () => {
         path: 'rows[0]["a\\u2028b"]',
       }),
     ).toBe('rows[0]["a\\u2028b"]: duplicate key "a\\u2028b": only its last value is read');
+  });
+});
+
+describe('repeatedKeysReason', () => {
+  const repeated = (text: string) => {
+    const result = decodeJson(utf8(text));
+    if (!result.ok) throw new Error(result.reason);
+    return result;
+  };
+
+  it('is null when no key repeats', () => {
+    expect(repeatedKeysReason(repeated('{"a":{"a":1}}'))).toBeNull();
+  });
+
+  it('names every repeated key up to the maximum', () => {
+    expect(repeatedKeysReason(repeated('{"a":1,"a":2,"b":{"c":1,"c":2}}'))).toBe(
+      'a: duplicate key "a": only its last value is read; b.c: duplicate key "c": only its last value is read',
+    );
+  });
+
+  it('counts the repeated keys it does not name, listed or not', () => {
+    expect(repeatedKeysReason(repeated('{"a":1,"a":2,"b":1,"b":2}'), 1)).toBe(
+      'a: duplicate key "a": only its last value is read; and 1 more duplicate key',
+    );
+    const many = repeated(`[${'{"a":1,"a":2},'.repeat(DUPLICATE_KEYS_LISTED + 4)}0]`);
+    expect(repeatedKeysReason(many)).toMatch(/; and 101 more duplicate keys$/);
+  });
+});
+
+describe('omittedDuplicateKeysMessage', () => {
+  it('counts the repeated keys that are not listed, or is null', () => {
+    expect(omittedDuplicateKeysMessage({ duplicateKeys: [], omittedDuplicateKeys: 0 })).toBeNull();
+    expect(omittedDuplicateKeysMessage({ duplicateKeys: [], omittedDuplicateKeys: 1 })).toBe(
+      '1 more duplicate key is not listed',
+    );
+    expect(omittedDuplicateKeysMessage({ duplicateKeys: [], omittedDuplicateKeys: 7 })).toBe(
+      '7 more duplicate keys are not listed',
+    );
   });
 });
 

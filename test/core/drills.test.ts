@@ -371,6 +371,48 @@ describe('judgeArtifact', () => {
     });
   });
 
+  describe('minutes', () => {
+    it.each(['responseMinutes', 'recoveryMinutes'])(
+      'calls an artifact with a negative %s invalid, naming it',
+      (field) => {
+        expect(judge(encode(evidence(row, '2026-11-20T10:05:00Z', { [field]: -1 })))).toEqual({
+          kind: 'invalid',
+          key,
+          message: `${field}: Too small: expected number to be >=0`,
+        });
+      },
+    );
+
+    it('counts zero minutes', () => {
+      const drill = evidence(row, '2026-11-20T10:05:00Z', { responseMinutes: 0, recoveryMinutes: 0 });
+      expect(judge(encode(drill))).toMatchObject({ kind: 'drill', success: true });
+    });
+
+    it('accepts fractional minutes and compares them exactly with the budget', () => {
+      const within = {
+        responseMinutes: row.maxResponseMinutes - 0.5,
+        recoveryMinutes: row.maxRecoveryMinutes,
+      };
+      expect(judge(encode(evidence(row, '2026-11-20T10:05:00Z', within)))).toMatchObject({ success: true });
+      const over = { responseMinutes: row.maxResponseMinutes + 0.01 };
+      expect(judge(encode(evidence(row, '2026-11-20T10:05:00Z', over)))).toMatchObject({
+        success: false,
+        reasons: [`response-over-budget: responseMinutes 15.01 > maxResponseMinutes 15`],
+      });
+    });
+
+    it('calls an artifact whose minutes overflow to Infinity invalid', () => {
+      const text = JSON.stringify(evidence(row, '2026-11-20T10:05:00Z')).replace(
+        /"recoveryMinutes":\d+/,
+        '"recoveryMinutes":1e999',
+      );
+      expect(judge(new TextEncoder().encode(text))).toMatchObject({
+        kind: 'invalid',
+        message: expect.stringMatching(/^recoveryMinutes: /),
+      });
+    });
+  });
+
   describe('repeated keys', () => {
     const text = (overrides: Record<string, unknown> = {}) =>
       JSON.stringify(evidence(row, '2026-11-20T10:05:00Z', overrides));

@@ -75,12 +75,15 @@ export type JudgedDrill =
       readonly ref: ArtifactRef;
       readonly drill: DrillEvidence;
       readonly completedAt: number;
+      /** The instant the key names when it disagrees with `completedAt` (see `keyMismatchAt`), else null. */
+      readonly keyMismatchAt: number | null;
     }
   | {
       readonly kind: 'drill';
       readonly ref: ArtifactRef;
       readonly drill: DrillEvidence;
       readonly completedAt: number;
+      readonly keyMismatchAt: number | null;
       readonly success: boolean;
       readonly reasons: readonly string[];
     };
@@ -177,9 +180,19 @@ export function judgeArtifact(
     return { kind: 'invalid', key, message: `misfiled: rowId "${drill.rowId}" but stored under "${row.id}"` };
   }
   const completedAt = Date.parse(drill.completedAt);
-  if (completedAt > now) return { kind: 'future', ref: raw.ref, drill, completedAt };
+  const read = { ref: raw.ref, drill, completedAt, keyMismatchAt: keyMismatchAt(key, completedAt) };
+  if (completedAt > now) return { kind: 'future', ...read };
   const pinned =
     catalog !== null && Object.hasOwn(catalog, row.runbookId) ? catalog[row.runbookId] : undefined;
   const reasons = failureReasons(row, drill, pinned);
-  return { kind: 'drill', ref: raw.ref, drill, completedAt, success: reasons.length === 0, reasons };
+  return { kind: 'drill', ...read, success: reasons.length === 0, reasons };
+}
+
+/**
+ * The instant a conforming key names when it is not `completedAt`'s second (key times are floored to the
+ * second), else null. Keys are the index the reading plan trusts, so a misnamed key is only caught once read.
+ */
+export function keyMismatchAt(key: string, completedAt: number): number | null {
+  const fromKey = keyTimestamp(key);
+  return fromKey === null || fromKey === Math.floor(completedAt / 1000) * 1000 ? null : fromKey;
 }

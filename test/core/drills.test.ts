@@ -371,6 +371,55 @@ describe('judgeArtifact', () => {
     });
   });
 
+  describe('key and completedAt', () => {
+    const misnamed = 'drills/incident-sev1-paging/20261101T000000Z-d.json';
+    const judgeAt = (k: string, drill: Record<string, unknown>, now = NOW) =>
+      judgeArtifact(row, catalog, { kind: 'ok', ref: ref(k), bytes: encode(drill) }, now);
+
+    it('records nothing when the key names the completion second', () => {
+      expect(judge(encode(evidence(row, '2026-11-20T10:05:00Z')))).toMatchObject({ keyMismatchAt: null });
+    });
+
+    it('records the instant a key names when it disagrees with completedAt, and still judges the drill', () => {
+      expect(judgeAt(misnamed, evidence(row, '2026-11-20T10:05:00Z', { outcome: 'fail' }))).toMatchObject({
+        kind: 'drill',
+        success: false,
+        reasons: ['outcome-fail: the drill failed'],
+        completedAt: at('2026-11-20T10:05:00Z'),
+        keyMismatchAt: at('2026-11-01T00:00:00Z'),
+      });
+    });
+
+    it('compares at second precision, as keys are floored to the second', () => {
+      expect(judge(encode(evidence(row, '2026-11-20T10:05:00.999Z')))).toMatchObject({ keyMismatchAt: null });
+      expect(judge(encode(evidence(row, '2026-11-20T10:05:01Z')))).toMatchObject({
+        keyMismatchAt: at('2026-11-20T10:05:00Z'),
+      });
+      expect(judge(encode(evidence(row, '2026-11-20T10:04:59.999Z')))).toMatchObject({
+        keyMismatchAt: at('2026-11-20T10:05:00Z'),
+      });
+    });
+
+    it('compares instants, not text, across zone offsets', () => {
+      expect(judge(encode(evidence(row, '2026-11-20T11:05:00+01:00')))).toMatchObject({
+        keyMismatchAt: null,
+      });
+    });
+
+    it('has nothing to compare for a nonconforming key', () => {
+      expect(
+        judgeAt('drills/incident-sev1-paging/manual.json', evidence(row, '2026-11-20T10:05:00Z')),
+      ).toMatchObject({ kind: 'drill', keyMismatchAt: null });
+    });
+
+    it('records a mismatch on an artifact from the future too', () => {
+      expect(judgeAt(misnamed, evidence(row, '2026-12-01T00:00:00Z'))).toMatchObject({
+        kind: 'future',
+        keyMismatchAt: at('2026-11-01T00:00:00Z'),
+      });
+    });
+  });
+
   describe('minutes', () => {
     it.each(['responseMinutes', 'recoveryMinutes'])(
       'calls an artifact with a negative %s invalid, naming it',

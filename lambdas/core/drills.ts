@@ -1,5 +1,5 @@
 /** Drill evidence: key names, ordering, and whether one drill counts as successful for its row (CONTRACT §1, §3). Pure. */
-import { decodeJson, describeIssues } from './json-input';
+import { decodeJson, describeIssues, repeatedKeysReason } from './json-input';
 import type { DrillEvidence, PolicyRow } from './schemas';
 import { DrillEvidenceSchema } from './schemas';
 import { compare } from './order';
@@ -75,12 +75,15 @@ export type JudgedDrill =
       readonly ref: ArtifactRef;
       readonly drill: DrillEvidence;
       readonly completedAt: number;
+      /** The instant the key names when it disagrees with `completedAt` (see `keyMismatchAt`), else null. */
+      readonly keyMismatchAt: number | null;
     }
   | {
       readonly kind: 'drill';
       readonly ref: ArtifactRef;
       readonly drill: DrillEvidence;
       readonly completedAt: number;
+      readonly keyMismatchAt: number | null;
       readonly success: boolean;
       readonly reasons: readonly string[];
     };
@@ -161,6 +164,8 @@ export function judgeArtifact(
   const key = raw.ref.key;
   const decoded = decodeJson(raw.bytes);
   if (!decoded.ok) return { kind: 'invalid', key, message: decoded.reason };
+  const repeated = repeatedKeysReason(decoded);
+  if (repeated !== null) return { kind: 'invalid', key, message: repeated };
   const parsed = DrillEvidenceSchema.safeParse(decoded.value);
   if (!parsed.success) {
     const first = describeIssues(parsed.error.issues, decoded.value).filter((m) => m.kind === 'schema');
@@ -175,9 +180,19 @@ export function judgeArtifact(
     return { kind: 'invalid', key, message: `misfiled: rowId "${drill.rowId}" but stored under "${row.id}"` };
   }
   const completedAt = Date.parse(drill.completedAt);
-  if (completedAt > now) return { kind: 'future', ref: raw.ref, drill, completedAt };
+  const read = { ref: raw.ref, drill, completedAt, keyMismatchAt: keyMismatchAt(key, completedAt) };
+  if (completedAt > now) return { kind: 'future', ...read };
   const pinned =
     catalog !== null && Object.hasOwn(catalog, row.runbookId) ? catalog[row.runbookId] : undefined;
   const reasons = failureReasons(row, drill, pinned);
-  return { kind: 'drill', ref: raw.ref, drill, completedAt, success: reasons.length === 0, reasons };
+  return { kind: 'drill', ...read, success: reasons.length === 0, reasons };
+}
+
+/**
+ * The instant a conforming key names when it is not `completedAt`'s second (key times are floored to the
+ * second), else null. Keys are the index the reading plan trusts, so a misnamed key is only caught once read.
+ */
+export function keyMismatchAt(key: string, completedAt: number): number | null {
+  const fromKey = keyTimestamp(key);
+  return fromKey === null || fromKey === Math.floor(completedAt / 1000) * 1000 ? null : fromKey;
 }

@@ -1,5 +1,6 @@
 /** The cutover schedule and the readiness period of a window (CONTRACT §4). Pure. */
-import { decodeJson, describeIssues } from './json-input';
+import type { RepeatedKeys } from './json-input';
+import { decodeJson, describeIssues, duplicateKeyMessage, omittedDuplicateKeysMessage } from './json-input';
 import type { CutoverWindow, Finding } from './schemas';
 import { CutoverScheduleSchema } from './schemas';
 import type { RawDocument } from './validate-policy';
@@ -30,13 +31,31 @@ export function parseSchedule(key: string, raw: RawDocument): ParsedSchedule {
   if (raw.kind !== 'ok') return invalid(`${key}: ${rawDocumentProblem(raw) ?? 'unreadable'}`);
   const decoded = decodeJson(raw.object.bytes);
   if (!decoded.ok) return invalid(`${key}: ${decoded.reason}`);
+  const parsed = parseWindows(key, decoded.value);
+  return { windows: parsed.windows, findings: [...repeatedKeyFindings(key, decoded), ...parsed.findings] };
+}
+
+/** A repeated key is a `schedule-invalid` error; the schedule is still read as JSON.parse gives it. */
+function repeatedKeyFindings(key: string, repeated: RepeatedKeys): Finding[] {
+  const findings: Finding[] = repeated.duplicateKeys.map((duplicate) => ({
+    code: 'schedule-invalid',
+    severity: 'error',
+    path: duplicate.path,
+    message: `${key} ${duplicateKeyMessage(duplicate)}`,
+  }));
+  const omitted = omittedDuplicateKeysMessage(repeated);
+  if (omitted !== null)
+    findings.push({ code: 'schedule-invalid', severity: 'error', message: `${key}: ${omitted}` });
+  return findings;
+}
+
+/** The windows of a decoded schedule, and what is wrong with them. */
+function parseWindows(key: string, value: unknown): ParsedSchedule {
   // Parse against the form the document takes, so an issue keeps its path (a union reports only "$: Invalid input").
   const [wrapperSchema, arraySchema] = CutoverScheduleSchema.options;
-  const parsed = Array.isArray(decoded.value)
-    ? arraySchema.safeParse(decoded.value)
-    : wrapperSchema.safeParse(decoded.value);
+  const parsed = Array.isArray(value) ? arraySchema.safeParse(value) : wrapperSchema.safeParse(value);
   if (!parsed.success) {
-    const findings: Finding[] = describeIssues(parsed.error.issues, decoded.value).map((issue) => ({
+    const findings: Finding[] = describeIssues(parsed.error.issues, value).map((issue) => ({
       code: 'schedule-invalid',
       severity: 'error',
       path: issue.path,

@@ -64,6 +64,15 @@ export const RemediationSchema = z.object({
   eta: z.string().optional(),
 });
 
+/**
+ * A measured duration of a drill in minutes: never negative (a negative time would pass any budget). Fractions are
+ * kept and compared exactly with the row's whole-minute budget, so 15.2 is over a budget of 15.
+ */
+const MinutesSchema = z
+  .number()
+  .nonnegative()
+  .describe('Minutes, at least 0; fractions allowed and compared exactly with the row budget');
+
 /** One drill's evidence artifact (CONTRACT §3). Fields beyond the required ones are optional for validity. */
 export const DrillEvidenceSchema = z.object({
   schemaVersion: z.literal(EVIDENCE_SCHEMA_VERSION),
@@ -75,8 +84,8 @@ export const DrillEvidenceSchema = z.object({
   outcome: z.enum(['pass', 'fail']),
   startedAt: isoDateTime.optional(),
   completedAt: isoDateTime,
-  responseMinutes: z.number().optional(),
-  recoveryMinutes: z.number().optional(),
+  responseMinutes: MinutesSchema.optional(),
+  recoveryMinutes: MinutesSchema.optional(),
   rolesPresent: z.array(z.string()).optional(),
   artifactsProduced: z.array(z.string()).optional(),
   channelsUsed: z.array(z.string()).optional(),

@@ -1,5 +1,12 @@
 /** Policy validation (CONTRACT §2): every problem is a finding; nothing here throws on bad content. Pure. */
-import { decodeJson, describeIssues, formatPath } from './json-input';
+import type { RepeatedKeys } from './json-input';
+import {
+  decodeJson,
+  describeIssues,
+  duplicateKeyMessage,
+  formatPath,
+  omittedDuplicateKeysMessage,
+} from './json-input';
 import { sortFindings } from './order';
 import { coverageFindings, rowRuleFindings } from './policy-rules';
 import type { Finding, PolicyRow } from './schemas';
@@ -53,8 +60,10 @@ export function validatePolicy(key: string, raw: RawDocument): ValidatedPolicy {
   if (raw.kind !== 'ok') return unreadable(key, rawDocumentProblem(raw) ?? 'unreadable');
   const decoded = decodeJson(raw.object.bytes);
   if (!decoded.ok) return unreadable(key, decoded.reason);
-  return validatePolicyValue(key, decoded.value);
+  return validatePolicyValue(key, decoded.value, decoded);
 }
+
+const NO_REPEATED_KEYS: RepeatedKeys = { duplicateKeys: [], omittedDuplicateKeys: 0 };
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -69,8 +78,15 @@ interface DocumentPart {
   readonly rowsBase: string;
 }
 
-/** Validates an already-decoded policy document (wrapper object or bare array of rows). */
-export function validatePolicyValue(key: string, document: unknown): ValidatedPolicy {
+/**
+ * Validates an already-decoded policy document (wrapper object or bare array of rows). Its repeated keys are
+ * errors; the document is still read as JSON.parse gives it (the last value of a repeated key).
+ */
+export function validatePolicyValue(
+  key: string,
+  document: unknown,
+  repeated: RepeatedKeys = NO_REPEATED_KEYS,
+): ValidatedPolicy {
   let part: DocumentPart;
   if (Array.isArray(document)) {
     part = { findings: [], catalog: null, policyVersion: null, rawRows: document, rowsBase: '' };
@@ -98,10 +114,37 @@ export function validatePolicyValue(key: string, document: unknown): ValidatedPo
     rowCount: part.rawRows.length,
     findings: sortFindings([
       ...part.findings,
+      ...duplicateKeyFindings(key, repeated, part),
       ...validated.findings,
       ...coverageFindings(key, validated.rows),
     ]),
   };
+}
+
+/** One `duplicate-key` error per repeated key (with the row id inside a row), and one for those not listed. */
+function duplicateKeyFindings(key: string, repeated: RepeatedKeys, part: DocumentPart): Finding[] {
+  const findings: Finding[] = repeated.duplicateKeys.map((duplicate) => {
+    const row = rowAt(duplicate.segments, part);
+    const rowId = isRecord(row) && typeof row.id === 'string' ? row.id : undefined;
+    return {
+      code: 'duplicate-key',
+      severity: 'error',
+      ...(rowId === undefined ? {} : { rowId }),
+      path: duplicate.path,
+      message: `${key} ${duplicateKeyMessage(duplicate)}`,
+    };
+  });
+  const omitted = omittedDuplicateKeysMessage(repeated);
+  if (omitted !== null)
+    findings.push({ code: 'duplicate-key', severity: 'error', message: `${key}: ${omitted}` });
+  return findings;
+}
+
+/** The row entry a path inside a row (`rows[i].…`, `[i].…` in the bare form) points into, else undefined. */
+function rowAt(segments: readonly (string | number)[], part: DocumentPart): unknown {
+  const inRows = part.rowsBase === '' ? segments : segments[0] === part.rowsBase ? segments.slice(1) : [];
+  const [index] = inRows;
+  return typeof index === 'number' && inRows.length > 1 ? part.rawRows[index] : undefined;
 }
 
 function wrapperPart(key: string, document: Record<string, unknown>): DocumentPart {

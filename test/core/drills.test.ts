@@ -371,6 +371,129 @@ describe('judgeArtifact', () => {
     });
   });
 
+  describe('key and completedAt', () => {
+    const misnamed = 'drills/incident-sev1-paging/20261101T000000Z-d.json';
+    const judgeAt = (k: string, drill: Record<string, unknown>, now = NOW) =>
+      judgeArtifact(row, catalog, { kind: 'ok', ref: ref(k), bytes: encode(drill) }, now);
+
+    it('records nothing when the key names the completion second', () => {
+      expect(judge(encode(evidence(row, '2026-11-20T10:05:00Z')))).toMatchObject({ keyMismatchAt: null });
+    });
+
+    it('records the instant a key names when it disagrees with completedAt, and still judges the drill', () => {
+      expect(judgeAt(misnamed, evidence(row, '2026-11-20T10:05:00Z', { outcome: 'fail' }))).toMatchObject({
+        kind: 'drill',
+        success: false,
+        reasons: ['outcome-fail: the drill failed'],
+        completedAt: at('2026-11-20T10:05:00Z'),
+        keyMismatchAt: at('2026-11-01T00:00:00Z'),
+      });
+    });
+
+    it('compares at second precision, as keys are floored to the second', () => {
+      expect(judge(encode(evidence(row, '2026-11-20T10:05:00.999Z')))).toMatchObject({ keyMismatchAt: null });
+      expect(judge(encode(evidence(row, '2026-11-20T10:05:01Z')))).toMatchObject({
+        keyMismatchAt: at('2026-11-20T10:05:00Z'),
+      });
+      expect(judge(encode(evidence(row, '2026-11-20T10:04:59.999Z')))).toMatchObject({
+        keyMismatchAt: at('2026-11-20T10:05:00Z'),
+      });
+    });
+
+    it('compares instants, not text, across zone offsets', () => {
+      expect(judge(encode(evidence(row, '2026-11-20T11:05:00+01:00')))).toMatchObject({
+        keyMismatchAt: null,
+      });
+    });
+
+    it('has nothing to compare for a nonconforming key', () => {
+      expect(
+        judgeAt('drills/incident-sev1-paging/manual.json', evidence(row, '2026-11-20T10:05:00Z')),
+      ).toMatchObject({ kind: 'drill', keyMismatchAt: null });
+    });
+
+    it('records a mismatch on an artifact from the future too', () => {
+      expect(judgeAt(misnamed, evidence(row, '2026-12-01T00:00:00Z'))).toMatchObject({
+        kind: 'future',
+        keyMismatchAt: at('2026-11-01T00:00:00Z'),
+      });
+    });
+  });
+
+  describe('minutes', () => {
+    it.each(['responseMinutes', 'recoveryMinutes'])(
+      'calls an artifact with a negative %s invalid, naming it',
+      (field) => {
+        expect(judge(encode(evidence(row, '2026-11-20T10:05:00Z', { [field]: -1 })))).toEqual({
+          kind: 'invalid',
+          key,
+          message: `${field}: Too small: expected number to be >=0`,
+        });
+      },
+    );
+
+    it('counts zero minutes', () => {
+      const drill = evidence(row, '2026-11-20T10:05:00Z', { responseMinutes: 0, recoveryMinutes: 0 });
+      expect(judge(encode(drill))).toMatchObject({ kind: 'drill', success: true });
+    });
+
+    it('accepts fractional minutes and compares them exactly with the budget', () => {
+      const within = {
+        responseMinutes: row.maxResponseMinutes - 0.5,
+        recoveryMinutes: row.maxRecoveryMinutes,
+      };
+      expect(judge(encode(evidence(row, '2026-11-20T10:05:00Z', within)))).toMatchObject({ success: true });
+      const over = { responseMinutes: row.maxResponseMinutes + 0.01 };
+      expect(judge(encode(evidence(row, '2026-11-20T10:05:00Z', over)))).toMatchObject({
+        success: false,
+        reasons: [`response-over-budget: responseMinutes 15.01 > maxResponseMinutes 15`],
+      });
+    });
+
+    it('calls an artifact whose minutes overflow to Infinity invalid', () => {
+      const text = JSON.stringify(evidence(row, '2026-11-20T10:05:00Z')).replace(
+        /"recoveryMinutes":\d+/,
+        '"recoveryMinutes":1e999',
+      );
+      expect(judge(new TextEncoder().encode(text))).toMatchObject({
+        kind: 'invalid',
+        message: expect.stringMatching(/^recoveryMinutes: /),
+      });
+    });
+  });
+
+  describe('repeated keys', () => {
+    const text = (overrides: Record<string, unknown> = {}) =>
+      JSON.stringify(evidence(row, '2026-11-20T10:05:00Z', overrides));
+    const bytes = (t: string) => new TextEncoder().encode(t);
+
+    it('calls an artifact with a repeated key invalid, naming the key and its path', () => {
+      const failedThenPassed = text().replace('"outcome":"pass"', '"outcome":"fail","outcome":"pass"');
+      expect(judge(bytes(failedThenPassed))).toEqual({
+        kind: 'invalid',
+        key,
+        message: 'outcome: duplicate key "outcome": only its last value is read',
+      });
+    });
+
+    it('finds a repeated key inside a nested object', () => {
+      const remediation = { owner: 'jdoe', eta: '2026-11-27' };
+      const doubled = text({ outcome: 'fail', remediation }).replace('"owner":', '"owner":"nobody","owner":');
+      expect(judge(bytes(doubled))).toMatchObject({
+        kind: 'invalid',
+        message: 'remediation.owner: duplicate key "owner": only its last value is read',
+      });
+    });
+
+    it('names at most three repeated keys and counts the others', () => {
+      const doubled = text().replace('{', '{"a":1,"a":1,"b":1,"b":1,"c":1,"c":1,"d":1,"d":1,"e":1,"e":1,');
+      expect(judge(bytes(doubled))).toMatchObject({
+        kind: 'invalid',
+        message: expect.stringMatching(/^a: [^;]+; b: [^;]+; c: [^;]+; and 2 more duplicate keys$/),
+      });
+    });
+  });
+
   it('ignores evidence fields the schema does not define', () => {
     expect(judge(encode(evidence(row, '2026-11-20T10:05:00Z', { notes: 'went fine' })))).toMatchObject({
       success: true,

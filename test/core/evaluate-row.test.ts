@@ -1,4 +1,5 @@
 import type { JudgedDrill } from '../../lambdas/core/drills';
+import { judgeArtifact } from '../../lambdas/core/drills';
 import type { EvaluationParameters } from '../../lambdas/core/cadence';
 import {
   DEFAULT_PARAMETERS,
@@ -20,11 +21,13 @@ import {
   PARAMS,
   SECOND,
   at,
+  encode,
   evidence,
   failure,
   incidentRow,
   iso,
   judged,
+  ref,
   rollbackRow,
   success,
   window,
@@ -586,6 +589,32 @@ describe('evaluateRow', () => {
         'remediation-overdue',
       ]);
       for (const f of e.report.findings) expect(f.message).not.toMatch(/[\r\n\u2028]/);
+    });
+
+    it('reports a key that disagrees with completedAt as evidence-key-mismatch, judging the drill as usual', () => {
+      // A failed drill filed under an older instant than its completion: it is still a failure after the success.
+      const misnamed = 'drills/incident-sev1-paging/20261001T000000Z-fail.json';
+      const drill = evidence(row, '2026-11-24T00:00:00Z', { outcome: 'fail', drillId: 'fail' });
+      const failed = judgeArtifact(row, null, { kind: 'ok', ref: ref(misnamed), bytes: encode(drill) }, NOW);
+      const e = evaluate([failed, successAgo(10 * DAY)]);
+      expect(e.problems).toEqual(['remediation-missing']);
+      expect(finding(e, 'evidence-key-mismatch')).toEqual({
+        code: 'evidence-key-mismatch',
+        severity: 'warning',
+        key: misnamed,
+        drillId: 'fail',
+        message: `${misnamed}: the key names 2026-10-01T00:00:00Z but completedAt is 2026-11-24T00:00:00Z; drills are listed and ordered by their key, so a misnamed key can keep a drill from being read`,
+      });
+    });
+
+    it('reports a mismatched key on an artifact from the future next to evidence-from-future', () => {
+      const misnamed = 'drills/incident-sev1-paging/20261101T000000Z-x.json';
+      const drill = evidence(row, '2026-12-01T00:00:00Z');
+      const future = judgeArtifact(row, null, { kind: 'ok', ref: ref(misnamed), bytes: encode(drill) }, NOW);
+      expect(codes(evaluate([future, successAgo(DAY)]))).toEqual([
+        'evidence-from-future',
+        'evidence-key-mismatch',
+      ]);
     });
 
     it('counts every artifact read', () => {

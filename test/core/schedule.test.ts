@@ -110,6 +110,51 @@ describe('parseSchedule', () => {
     ]);
   });
 
+  describe('repeated keys', () => {
+    const raw = (text: string) => ({
+      kind: 'ok' as const,
+      object: { bytes: new TextEncoder().encode(text) },
+    });
+
+    it('reports a key repeated in a window as an error with its path, reading the window with the last value', () => {
+      const text = JSON.stringify([W1]).replace('"startsAt"', '"startsAt":"2026-11-01T00:00:00Z","startsAt"');
+      const result = parseSchedule(KEY, raw(text));
+      expect(result.findings).toEqual([
+        {
+          code: 'schedule-invalid',
+          severity: 'error',
+          path: '[0].startsAt',
+          message: `${KEY} [0].startsAt: duplicate key "startsAt": only its last value is read`,
+        },
+      ]);
+      expect(result.windows.map((w) => [w.id, w.startsAt])).toEqual([['w1', at(W1.startsAt)]]);
+    });
+
+    it('reports a repeated key of the wrapper document next to its schema problems', () => {
+      const text = JSON.stringify(doc([{ id: 'w1', startsAt: W1.startsAt }])).replace(
+        '"windows"',
+        '"windows":[],"windows"',
+      );
+      expect(parseSchedule(KEY, raw(text)).findings.map((f) => [f.code, f.path])).toEqual([
+        ['schedule-invalid', 'windows'],
+        ['schedule-invalid', 'windows[0].endsAt'],
+      ]);
+    });
+
+    it('counts the repeated keys beyond the first 100 in one more finding', () => {
+      const windows = Array.from({ length: 101 }, (_, i) =>
+        JSON.stringify({ ...W1, id: `w${i}` }).replace('{', '{"id":"x",'),
+      );
+      const findings = parseSchedule(KEY, raw(`[${windows.join(',')}]`)).findings;
+      expect(findings).toHaveLength(101);
+      expect(findings).toContainEqual({
+        code: 'schedule-invalid',
+        severity: 'error',
+        message: `${KEY}: 1 more duplicate key is not listed`,
+      });
+    });
+  });
+
   it('reports a schedule that could not be read', () => {
     expect(parseSchedule(KEY, { kind: 'error', message: 'AccessDenied' }).findings).toEqual([
       { code: 'schedule-invalid', severity: 'error', message: `${KEY}: AccessDenied` },

@@ -73,6 +73,97 @@ describe('validatePolicy', () => {
     expect(result.rows).toEqual([]);
   });
 
+  describe('duplicate-key', () => {
+    const text = (value: unknown) => JSON.stringify(value);
+    const bytes = (t: string) => new TextEncoder().encode(t);
+    /** The default policy with the last row's `"blocking":true` followed by `"blocking":false`. */
+    const repeatedBlocking = (repeat = '"blocking":false') =>
+      text(policyDocument()).replace(/"blocking":true}]/, `"blocking":true,${repeat}}]`);
+
+    it('reports a key repeated inside a row as an error with its JSON path and row id', () => {
+      // The last value makes the row non-blocking: the policy also lacks a blocking cutover row.
+      const { findings } = validatePolicy(KEY, ok(bytes(repeatedBlocking())));
+      expect(codes(findings)).toEqual(['coverage-missing', 'duplicate-key']);
+      expect(only(findings, 'duplicate-key')).toEqual([
+        {
+          code: 'duplicate-key',
+          severity: 'error',
+          rowId: 'cutover-rollback-db',
+          path: 'rows[1].blocking',
+          message: `${KEY} rows[1].blocking: duplicate key "blocking": only its last value is read`,
+        },
+      ]);
+    });
+
+    it('still evaluates the row as JSON.parse reads it, with the last value', () => {
+      const result = validatePolicy(KEY, ok(bytes(repeatedBlocking())));
+      expect(result.rows.map((r) => [r.id, r.blocking])).toEqual([
+        ['incident-sev1-paging', true],
+        ['cutover-rollback-db', false],
+      ]);
+    });
+
+    it('compares keys after unescaping them', () => {
+      expect(
+        only(
+          validatePolicy(KEY, ok(bytes(repeatedBlocking('"\\u0062locking":true')))).findings,
+          'duplicate-key',
+        ),
+      ).toEqual([expect.objectContaining({ path: 'rows[1].blocking', rowId: 'cutover-rollback-db' })]);
+    });
+
+    it('reports a repeated top-level key without a row id', () => {
+      const doubled = text(policyDocument()).replace('{', '{"policyVersion":"2026.10.0",');
+      expect(validatePolicy(KEY, ok(bytes(doubled))).findings).toEqual([
+        {
+          code: 'duplicate-key',
+          severity: 'error',
+          path: 'policyVersion',
+          message: `${KEY} policyVersion: duplicate key "policyVersion": only its last value is read`,
+        },
+      ]);
+    });
+
+    it('reports a repeated catalog entry by its path in the catalog', () => {
+      const doubled = text(policyDocument()).replace(
+        '"runbooks":{',
+        '"runbooks":{"rb-sev1-paging":{"version":"1"},',
+      );
+      expect(only(validatePolicy(KEY, ok(bytes(doubled))).findings, 'duplicate-key')).toEqual([
+        expect.objectContaining({ path: 'runbooks.rb-sev1-paging', severity: 'error' }),
+      ]);
+    });
+
+    it('writes the path from the array root in the bare-array form', () => {
+      const bare = text([incidentRow(), rollbackRow()]).replace(
+        '"phase":"incident"',
+        '"phase":"cutover","phase":"incident"',
+      );
+      expect(only(validatePolicy(KEY, ok(bytes(bare))).findings, 'duplicate-key')).toEqual([
+        expect.objectContaining({ path: '[0].phase', rowId: 'incident-sev1-paging' }),
+      ]);
+    });
+
+    it('counts the repeated keys beyond the first 100 in one more finding', () => {
+      const rows = Array.from({ length: 102 }, (_, i) =>
+        text(incidentRow({ id: `r${i}` })).replace('{', '{"blocking":false,'),
+      );
+      const findings = only(
+        validatePolicy(
+          KEY,
+          ok(bytes(text(policyDocument()).replace(/"rows":\[/, `"rows":[${rows.join(',')},`))),
+        ).findings,
+        'duplicate-key',
+      );
+      expect(findings).toHaveLength(101);
+      expect(findings[0]).toEqual({
+        code: 'duplicate-key',
+        severity: 'error',
+        message: `${KEY}: 2 more duplicate keys are not listed`,
+      });
+    });
+  });
+
   it('reports a read error as policy-unreadable with its cause', () => {
     expect(validatePolicy(KEY, { kind: 'error', message: 'AccessDenied' }).findings).toEqual([
       { code: 'policy-unreadable', severity: 'error', message: `${KEY}: AccessDenied` },

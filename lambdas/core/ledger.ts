@@ -5,7 +5,7 @@
  * No rendered alert is ever stored: what counts as sent never depends on how an alert reads. Pure.
  */
 import { LEDGER_TOPICS, MAX_LEDGER_BYTES, RUN_ROW_ID } from '../constants';
-import { decodeJson, formatPath } from './json-input';
+import { decodeJson, formatPath, repeatedKeysReason } from './json-input';
 import { compare } from './order';
 import type { Claim, ClaimedAlert, Ledger, LedgerEntry } from './schemas';
 import { LEDGER_SCHEMA_VERSION, LedgerSchema, LedgerV1Schema } from './schemas';
@@ -52,6 +52,9 @@ export function parseLedger(bytes: Uint8Array | null, now: number): LedgerRead {
     return { ok: false, problem: `larger than ${MAX_LEDGER_BYTES} bytes (${bytes.byteLength})` };
   const decoded = decodeJson(bytes, MAX_LEDGER_BYTES);
   if (!decoded.ok) return { ok: false, problem: decoded.reason };
+  // The monitor never writes a key twice: a repeated key is a hand edit whose meaning is unclear.
+  const repeated = repeatedKeysReason(decoded);
+  if (repeated !== null) return { ok: false, problem: repeated };
   const parsed = LedgerSchema.safeParse(decoded.value);
   if (parsed.success) return { ok: true, ledger: parsed.data, migratedFrom: null };
   const v1 = LedgerV1Schema.safeParse(decoded.value);

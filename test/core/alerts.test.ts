@@ -760,6 +760,12 @@ describe('parseLedger', () => {
     expect(read.ok ? '' : read.problem).toMatch(/^does not match the ledger schema \(entries\[0\]\.rowId: /);
   });
 
+  it('refuses a ledger with a repeated key, naming its path', () => {
+    const text = serializeLedger(emptyLedger(DAY1)).replace('"entries":[]', '"entries":[],"entries":[]');
+    const read = parseLedger(new TextEncoder().encode(text), DAY1);
+    expect(read.ok ? '' : read.problem).toMatch(/^entries: duplicate key "entries"/);
+  });
+
   it('refuses a ledger larger than its limit without parsing it', () => {
     const read = parseLedger(new Uint8Array(MAX_LEDGER_BYTES + 1), DAY1);
     expect(read.ok ? '' : read.problem).toMatch(/^larger than 67108864 bytes/);

@@ -14,9 +14,10 @@ import type { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
 import { METRIC_NAMES } from '../constants';
-import type { RunSummary } from '../monitor';
+import type { RunResult, RunSummary } from '../monitor';
 import { LEDGER_KEY, runMonitor } from '../monitor';
 import { makeS3Client, makeSnsClient } from '../adapters/aws-clients';
+import { LedgerError, StoreUnreachableError } from '../ports';
 import { S3EvidenceStore, S3LedgerStore, S3ReportSink } from '../adapters/s3-store';
 import { SnsAlertSink } from '../adapters/sns-alerts';
 import type { DailyCheckConfig } from './config';
@@ -93,108 +94,138 @@ export const METRICS = METRIC_NAMES;
 
 const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
 
+interface Adapters {
+  readonly store: S3EvidenceStore;
+  readonly reports: S3ReportSink;
+  readonly alerts: { readonly sink: SnsAlertSink; readonly ledger: S3LedgerStore } | null;
+}
+
+/** The S3 store, report sink and (with a topic) the SNS sink and S3 ledger, built once per container. */
+function buildAdapters(config: DailyCheckConfig, deps: DailyCheckDeps): Adapters {
+  const s3 = deps.s3 ?? makeS3Client();
+  const bucket = config.evidenceBucket;
+  const store = new S3EvidenceStore({
+    client: s3,
+    bucket,
+    prefix: config.evidencePrefix,
+    concurrency: config.concurrency,
+  });
+  const reports = new S3ReportSink({ client: s3, bucket, prefix: config.reportsPrefix });
+  if (config.alertTopicArn === null) return { store, reports, alerts: null };
+  return {
+    store,
+    reports,
+    alerts: {
+      sink: new SnsAlertSink({ client: deps.sns ?? makeSnsClient(), topicArn: config.alertTopicArn }),
+      ledger: new S3LedgerStore({ client: s3, bucket, key: config.reportsPrefix + LEDGER_KEY }),
+    },
+  };
+}
+
+function emitMetrics(metrics: HandlerMetrics, summary: RunSummary): void {
+  metrics.addMetric(METRICS.runSucceeded, MetricUnit.Count, 1);
+  metrics.addMetric(
+    METRICS.rowsNonCompliant,
+    MetricUnit.Count,
+    summary.rows - (summary.statuses.compliant ?? 0),
+  );
+  metrics.addMetric(METRICS.promotionBlocked, MetricUnit.Count, summary.decision === 'no-go' ? 1 : 0);
+  metrics.addMetric(METRICS.alertsPublished, MetricUnit.Count, summary.alertsPublished);
+  metrics.addMetric(METRICS.alertsFailed, MetricUnit.Count, summary.alertsFailed);
+  metrics.addMetric(METRICS.evidenceRead, MetricUnit.Count, summary.evidenceRead);
+  metrics.publishStoredMetrics();
+}
+
+/** After the reports and the ledger are written: a run with undelivered alerts fails, so the platform retries. */
+function undeliveredError(result: RunResult, location: string): AlertDeliveryError {
+  const undelivered = result.reports.validation.alerts?.undelivered ?? [];
+  return new AlertDeliveryError(
+    `${result.summary.alertsFailed} alert(s) could not be published to ${location}` +
+      ` (${undelivered.map((u) => `${u.id}: ${u.error}`).join('; ')}); reports and the alert ledger are written,` +
+      ' a retry publishes only the undelivered alerts',
+  );
+}
+
+/** What the log says of a failed run, and whether its reports were written. */
+function failureMessage(error: unknown): string {
+  if (error instanceof StoreUnreachableError)
+    return 'daily check failed: the store could not be reached; no reports were written';
+  if (error instanceof LedgerError)
+    return 'daily check failed: the reports were written, but the alert ledger cannot be used; no alert was sent';
+  return 'daily check failed: a report or the alert ledger could not be written';
+}
+
 /** Builds the adapters once (they are reused across warm invocations) and returns the handler. */
 export function createHandler(config: DailyCheckConfig, deps: DailyCheckDeps = {}): DailyCheckHandler {
-  const s3 = deps.s3 ?? makeS3Client();
   const clock = deps.clock ?? ((): Date => new Date());
   const logger = deps.logger ?? new Logger({ serviceName: SERVICE_NAME });
   const metrics =
     deps.metrics ?? new Metrics({ namespace: config.metricsNamespace, serviceName: SERVICE_NAME });
-
-  const store = new S3EvidenceStore({
-    client: s3,
-    bucket: config.evidenceBucket,
-    prefix: config.evidencePrefix,
+  const adapters = buildAdapters(config, deps);
+  const parameters = { cadenceDays: config.cadenceDays, warnDays: config.warnDays };
+  const options = {
+    policyKey: config.policyKey,
+    scheduleKey: config.scheduleKey,
+    parameters,
     concurrency: config.concurrency,
-  });
-  const reports = new S3ReportSink({
-    client: s3,
-    bucket: config.evidenceBucket,
-    prefix: config.reportsPrefix,
-  });
-  const alerts =
-    config.alertTopicArn === null
-      ? null
-      : {
-          sink: new SnsAlertSink({ client: deps.sns ?? makeSnsClient(), topicArn: config.alertTopicArn }),
-          ledger: new S3LedgerStore({
-            client: s3,
-            bucket: config.evidenceBucket,
-            key: config.reportsPrefix + LEDGER_KEY,
-          }),
-        };
+  };
 
   return async (event: unknown, context?: Context): Promise<RunSummary> => {
     if (context) logger.addContext(context);
-    let now: Date;
-    try {
-      now = evaluationInstant(event, clock);
-    } catch (error) {
-      logger.error('daily check refused its event', asError(error));
-      throw error;
-    }
+    const now = instantOrThrow(event, clock, logger);
+    const { store, reports, alerts } = adapters;
     logger.info('daily check started', {
       asOf: now.toISOString(),
       store: store.location,
       reports: reports.location,
       alerts: alerts?.sink.location ?? null,
-      parameters: { cadenceDays: config.cadenceDays, warnDays: config.warnDays },
+      parameters,
     });
-
-    let result;
+    let result: RunResult;
     try {
+      // The ledger claim lasts as long as this invocation can: a retry after a timeout re-sends its alerts.
+      const claimTtlMs =
+        typeof context?.getRemainingTimeInMillis === 'function'
+          ? context.getRemainingTimeInMillis()
+          : undefined;
+      const runId = context?.awsRequestId;
       result = await runMonitor(
         {
-          store,
-          reports,
-          alerts,
+          ...adapters,
           now,
           clock,
-          // The ledger claim lasts as long as this invocation can: a retry after a timeout re-sends its alerts.
-          ...(typeof context?.getRemainingTimeInMillis === 'function'
-            ? { claimTtlMs: context.getRemainingTimeInMillis() }
-            : {}),
+          ...(claimTtlMs === undefined ? {} : { claimTtlMs }),
+          ...(runId ? { runId } : {}),
         },
-        {
-          policyKey: config.policyKey,
-          scheduleKey: config.scheduleKey,
-          parameters: { cadenceDays: config.cadenceDays, warnDays: config.warnDays },
-          concurrency: config.concurrency,
-        },
+        options,
       );
     } catch (error) {
-      logger.error('daily check failed: no reports were written', asError(error));
+      logger.error(failureMessage(error), asError(error));
       metrics.addMetric(METRICS.runSucceeded, MetricUnit.Count, 0);
       metrics.publishStoredMetrics();
       throw error;
     }
-
-    const summary = result.summary;
-    metrics.addMetric(METRICS.runSucceeded, MetricUnit.Count, 1);
-    metrics.addMetric(
-      METRICS.rowsNonCompliant,
-      MetricUnit.Count,
-      summary.rows - (summary.statuses.compliant ?? 0),
-    );
-    metrics.addMetric(METRICS.promotionBlocked, MetricUnit.Count, summary.decision === 'no-go' ? 1 : 0);
-    metrics.addMetric(METRICS.alertsPublished, MetricUnit.Count, summary.alertsPublished);
-    metrics.addMetric(METRICS.alertsFailed, MetricUnit.Count, summary.alertsFailed);
-    metrics.addMetric(METRICS.evidenceRead, MetricUnit.Count, summary.evidenceRead);
-    metrics.publishStoredMetrics();
-    logger.info('daily check completed', { summary });
-
-    if (summary.alertsFailed > 0) {
-      const undelivered = result.reports.validation.alerts?.undelivered ?? [];
-      const error = new AlertDeliveryError(
-        `${summary.alertsFailed} alert(s) could not be published to ${alerts?.sink.location ?? 'the alert sink'}` +
-          ` (${undelivered.map((u) => `${u.id}: ${u.error}`).join('; ')}); reports and the alert ledger are written,` +
-          ' a retry publishes only the undelivered alerts',
-      );
-      logger.error('daily check: alerts undelivered', { undelivered, error });
+    emitMetrics(metrics, result.summary);
+    logger.info('daily check completed', { summary: result.summary });
+    if (result.summary.alertsFailed > 0) {
+      const error = undeliveredError(result, alerts?.sink.location ?? 'the alert sink');
+      logger.error('daily check: alerts undelivered', {
+        undelivered: result.reports.validation.alerts?.undelivered ?? [],
+        error,
+      });
       throw error;
     }
-    return summary;
+    return result.summary;
   };
+}
+
+function instantOrThrow(event: unknown, clock: () => Date, logger: HandlerLogger): Date {
+  try {
+    return evaluationInstant(event, clock);
+  } catch (error) {
+    logger.error('daily check refused its event', asError(error));
+    throw error;
+  }
 }
 
 /** The Lambda entry point; the configuration is parsed here, once, when the module loads. */

@@ -432,6 +432,36 @@ describe('runMonitor', () => {
       ]);
     });
 
+    it('leaves the live ledger and reports/latest/ alone when re-running an earlier day (a backfill)', async () => {
+      const root = await writeStore(TROUBLED);
+      const out = await tempDir('out');
+      const sink = new MemoryAlertSink();
+      const at = (now: Date): MonitorDeps => ({
+        store: new FsEvidenceStore(root),
+        reports: new FsReportSink(out),
+        alerts: { sink, ledger: new FsLedgerStore(out) },
+        now,
+        clock: () => new Date('2026-11-27T08:00:00Z'),
+      });
+      const read = (...parts: string[]) => fs.readFile(path.join(out, ...parts), 'utf8');
+      await runMonitor(at(new Date('2026-11-26T06:00:00Z')), OPTIONS);
+      const ledgerBefore = await read(...LEDGER_KEY.split('/'));
+      const latestBefore = await read('reports', 'latest', VALIDATION_FILE);
+      const published = sink.published.length;
+
+      const backfill = await runMonitor(at(NOW), OPTIONS);
+      expect(sink.published).toHaveLength(published);
+      expect(backfill.alerts).toEqual([]);
+      expect(backfill.summary.latestMoved).toBe(false);
+      expect(backfill.reports.validation.alerts?.skipped).toMatch(
+        /^backfill: 2026-11-25T06:00:00.000Z is earlier/,
+      );
+      await expect(read(...LEDGER_KEY.split('/'))).resolves.toBe(ledgerBefore);
+      await expect(read('reports', 'latest', VALIDATION_FILE)).resolves.toBe(latestBefore);
+      const day = JSON.parse(await read('reports', '2026-11-25', VALIDATION_FILE)) as ValidationReport;
+      expect(day.asOf).toBe('2026-11-25T06:00:00Z');
+    });
+
     it('fails on an unreadable ledger after writing the reports, and never starts a new one', async () => {
       const root = await writeStore(HEALTHY);
       const out = await writeStore({ [LEDGER_KEY]: 'not json' });

@@ -286,7 +286,7 @@ describe('daily-check handler', () => {
       message: 's3://evidence/usr: bucket does not exist (NoSuchBucket)',
     });
     expect(logger.error).toHaveBeenCalledWith(
-      'daily check failed: no reports were written',
+      'daily check failed: the store could not be reached; no reports were written',
       expect.objectContaining({ name: 'StoreUnreachableError' }),
     );
     expect(metrics.emitted).toEqual([expect.objectContaining({ RunSucceeded: 0 })]);

@@ -14,7 +14,7 @@ import type { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
 import { METRIC_NAMES } from '../constants';
-import type { RunResult, RunSummary } from '../monitor';
+import type { MonitorDeps, RunResult, RunSummary } from '../monitor';
 import { LEDGER_KEY, runMonitor } from '../monitor';
 import { makeS3Client, makeSnsClient } from '../adapters/aws-clients';
 import { LedgerError, StoreUnreachableError } from '../ports';
@@ -181,30 +181,11 @@ export function createHandler(config: DailyCheckConfig, deps: DailyCheckDeps = {
       alerts: alerts?.sink.location ?? null,
       parameters,
     });
-    let result: RunResult;
-    try {
-      // The ledger claim lasts as long as this invocation can: a retry after a timeout re-sends its alerts.
-      const claimTtlMs =
-        typeof context?.getRemainingTimeInMillis === 'function'
-          ? context.getRemainingTimeInMillis()
-          : undefined;
-      const runId = context?.awsRequestId;
-      result = await runMonitor(
-        {
-          ...adapters,
-          now,
-          clock,
-          ...(claimTtlMs === undefined ? {} : { claimTtlMs }),
-          ...(runId ? { runId } : {}),
-        },
-        options,
-      );
-    } catch (error) {
-      logger.error(failureMessage(error), asError(error));
-      metrics.addMetric(METRICS.runSucceeded, MetricUnit.Count, 0);
-      metrics.publishStoredMetrics();
-      throw error;
-    }
+    const result = await runOrLog(
+      () => runMonitor(monitorDeps(adapters, now, clock, context), options),
+      logger,
+      metrics,
+    );
     emitMetrics(metrics, result.summary);
     logger.info('daily check completed', { summary: result.summary });
     if (result.summary.alertsFailed > 0) {
@@ -217,6 +198,41 @@ export function createHandler(config: DailyCheckConfig, deps: DailyCheckDeps = {
     }
     return result.summary;
   };
+}
+
+/** The run's dependencies: the claim lasts as long as this invocation can (a retry after a timeout re-sends). */
+function monitorDeps(
+  adapters: Adapters,
+  now: Date,
+  clock: () => Date,
+  context: Context | undefined,
+): MonitorDeps {
+  const claimTtlMs =
+    typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : undefined;
+  const runId = context?.awsRequestId;
+  return {
+    ...adapters,
+    now,
+    clock,
+    ...(claimTtlMs === undefined ? {} : { claimTtlMs }),
+    ...(runId ? { runId } : {}),
+  };
+}
+
+/** Runs the monitor; a failed run is logged with what it did write, counted as RunSucceeded 0, and rethrown. */
+async function runOrLog(
+  run: () => Promise<RunResult>,
+  logger: HandlerLogger,
+  metrics: HandlerMetrics,
+): Promise<RunResult> {
+  try {
+    return await run();
+  } catch (error) {
+    logger.error(failureMessage(error), asError(error));
+    metrics.addMetric(METRICS.runSucceeded, MetricUnit.Count, 0);
+    metrics.publishStoredMetrics();
+    throw error;
+  }
 }
 
 function instantOrThrow(event: unknown, clock: () => Date, logger: HandlerLogger): Date {

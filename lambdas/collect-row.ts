@@ -127,10 +127,9 @@ class RowReading {
 }
 
 /**
- * Reads a row's drills newest first, only as far back as the evaluation needs (see `core/reading-plan.ts`):
- * one listing for a row whose last success lies within a cadence before the recent part; else a probe of its
- * oldest keys and windows back to its last success or to where its history begins. `probeKeys` is the probe's
- * size (tests shrink it).
+ * Reads a row's drills newest first, only as far back as the evaluation needs (see `core/reading-plan.ts`).
+ * A row whose recent part holds a success costs one listing; otherwise a probe of its oldest keys follows, then
+ * windows back to its last success or to the probe's last key. `probeKeys` is the probe's size (tests shrink it).
  */
 export async function collectRow(
   store: EvidenceStore,

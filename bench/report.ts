@@ -2,6 +2,7 @@
 import type { BundleFigures } from './bundle';
 import type { CaseResult } from './case-runner';
 import type { RequestCounts } from './counting';
+import type { DeepHistoryLine } from './deep-history';
 
 export type StoreKind = 'fs' | 's3';
 
@@ -152,9 +153,14 @@ export const LIMITS = {
   peakRssMiB: 256,
   bundleBytes: 600_000,
   coldInitMs: 150,
+  listsPerOverdueRow: 2,
 } as const;
 
-export function evaluateTargets(cases: readonly MeasuredCase[], bundle: BundleFigures | null): Target[] {
+export function evaluateTargets(
+  cases: readonly MeasuredCase[],
+  bundle: BundleFigures | null,
+  deep: DeepHistoryLine | null = null,
+): Target[] {
   const targets: Target[] = [];
 
   // 1. S3 requests barely grow with history.
@@ -263,5 +269,21 @@ export function evaluateTargets(cases: readonly MeasuredCase[], bundle: BundleFi
       detail: '--only excluded it',
     });
   }
+  targets.push(deepHistoryTarget(deep));
   return targets;
+}
+
+/** Lists per overdue row whose history is thousands of drills deep (`deep-history.ts`). */
+function deepHistoryTarget(deep: DeepHistoryLine | null): Target {
+  const name = `S3 Lists per overdue row with 5,000 drills of history ≤ ${LIMITS.listsPerOverdueRow}`;
+  if (!deep) return { name, status: 'not measured', detail: 'needs the deep-history case' };
+  return {
+    name,
+    status: deep.listsPerOverdueRow <= LIMITS.listsPerOverdueRow ? 'holds' : 'MISSES',
+    detail:
+      `${deep.listsPerOverdueRow} List and ${deep.getsPerOverdueRow} Get per overdue row (H=${group(deep.history)}); ` +
+      `compliant ${deep.listsPerCompliantRow}, never drilled ${deep.listsPerNeverDrilledRow} (empty) and ` +
+      `${deep.listsPerNeverDrilledRowWithHistory} (${group(deep.history)} failures, each read), ` +
+      `last success two years back ${deep.listsPerRowLastSuccess2y} Lists`,
+  };
 }

@@ -5,7 +5,8 @@
  * (`synthetic.ts`) — a directory under the OS temp dir, or a bucket in fauxqs served by this process on
  * loopback — then runs the full `runMonitor` (no alerts) once in a fresh child process and prints one JSON
  * line per case. Then it builds the minified Lambda bundle and times its cold initialisation, and prints a
- * table and the targets for people. See the README, "Performance".
+ * table and the targets for people. The `deep-history` case (`deep-history.ts`) counts the S3 requests of rows
+ * with 5,000 drills of history. See the README, "Performance".
  *
  * stdout: the JSON lines (lines starting with `{`), `#` notes, then the human summary. stderr: progress.
  */
@@ -19,6 +20,8 @@ import { build } from 'esbuild';
 import type { BundleFigures } from './bundle';
 import { COLD_INIT_RUNS, LAMBDA_ENTRY, measureBundle } from './bundle';
 import type { CaseInput, CaseResult } from './case-runner';
+import type { DeepHistoryLine } from './deep-history';
+import { runDeepHistory } from './deep-history';
 import type { Emulator } from './emulator';
 import { EMULATOR_CREDENTIALS, EMULATOR_REGION, startEmulator } from './emulator';
 import type { MeasuredCase, SkippedCase, StoreKind } from './report';
@@ -36,13 +39,14 @@ const S3_CASE_BUDGET_MS = 3 * 60_000;
 /** Any case still running after this is killed. */
 const CASE_TIMEOUT_MS = 10 * 60_000;
 
-const USAGE = `usage: npm run bench -- [--quick] [--only fs|s3|bundle] [--s3-full]
-  --quick          only the R=100 cases (and the bundle)
-  --only <part>    only the directory-store cases (fs), the S3 cases (s3) or the Lambda bundle (bundle);
+const USAGE = `usage: npm run bench -- [--quick] [--only fs|s3|deep-history|bundle] [--s3-full]
+  --quick          only the R=100 cases (and the deep-history case and the bundle)
+  --only <part>    only the directory-store cases (fs), the S3 cases (s3), the S3 requests of rows with
+                   5,000 drills of history (deep-history) or the Lambda bundle (bundle);
                    a comma-separated list selects several
   --s3-full        also run the S3 cases estimated to take over ${S3_CASE_BUDGET_MS / 60_000} minutes (R=1000 x H=1000)`;
 
-type Part = StoreKind | 'bundle';
+type Part = StoreKind | 'deep-history' | 'bundle';
 
 interface Options {
   readonly quick: boolean;
@@ -66,12 +70,13 @@ function parseOptions(argv: readonly string[]): Options {
     process.stdout.write(`${USAGE}\n`);
     process.exit(0);
   }
-  const all: Part[] = ['fs', 's3', 'bundle'];
+  const all: Part[] = ['fs', 's3', 'deep-history', 'bundle'];
   let parts = new Set<Part>(all);
   if (values.only !== undefined) {
     const wanted = values.only.split(',').map((p) => p.trim());
     const bad = wanted.filter((p) => !all.includes(p as Part));
-    if (bad.length > 0) throw new Error(`--only: unknown part ${bad.join(', ')} (expected fs, s3 or bundle)`);
+    if (bad.length > 0)
+      throw new Error(`--only: unknown part ${bad.join(', ')} (expected fs, s3, deep-history or bundle)`);
     parts = new Set(wanted as Part[]);
   }
   return { quick: values.quick, s3Full: values['s3-full'], parts };
@@ -322,6 +327,7 @@ function summary(
   emulator: Emulator | null,
   durationMs: number,
   loadAtStart: string,
+  deep: DeepHistoryLine | null,
 ): void {
   print('');
   print(`usr-readiness-monitor benchmark, ${new Date().toISOString()}, ${machine()}`);
@@ -393,7 +399,7 @@ function summary(
   }
   print('');
   print('Targets:');
-  for (const t of evaluateTargets(measured, bundle)) print(`  [${t.status}] ${t.name}: ${t.detail}`);
+  for (const t of evaluateTargets(measured, bundle, deep)) print(`  [${t.status}] ${t.name}: ${t.detail}`);
   print('');
   print(`benchmark finished in ${seconds(durationMs)}`);
 }
@@ -440,6 +446,17 @@ async function main(): Promise<void> {
       skipped.push(...outcome.skipped);
       await emulator.stop();
     }
+    let deep: DeepHistoryLine | null = null;
+    if (options.parts.has('deep-history')) {
+      progress('deep-history: seeding rows with 5,000 drills of history and running');
+      const deepEmulator = await startEmulator();
+      try {
+        deep = await runDeepHistory(deepEmulator);
+      } finally {
+        await deepEmulator.stop();
+      }
+      print(JSON.stringify(deep));
+    }
     let bundle: BundleFigures | null = null;
     if (options.parts.has('bundle')) {
       progress(`bundling ${LAMBDA_ENTRY} and timing ${COLD_INIT_RUNS} cold starts`);
@@ -448,7 +465,7 @@ async function main(): Promise<void> {
       bundle = await measureBundle(dir);
       print(JSON.stringify(bundleLine(bundle)));
     }
-    summary(measured, skipped, bundle, emulator, performance.now() - started, loadAtStart);
+    summary(measured, skipped, bundle, emulator, performance.now() - started, loadAtStart, deep);
   } finally {
     cleanup();
   }

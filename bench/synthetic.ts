@@ -22,7 +22,7 @@ const NOW_MS = Date.parse(BENCH_NOW);
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
 const DAY_MS = 24 * HOUR_MS;
-const RUNBOOK_VERSION = '3.2.0';
+export const RUNBOOK_VERSION = '3.2.0';
 
 export interface StoreSpec {
   readonly rows: number;
@@ -62,7 +62,7 @@ const SEVERITIES = ['sev1', 'sev2', 'sev3'] as const;
 
 export const rowId = (index: number): string => `row-${String(index).padStart(4, '0')}`;
 
-interface BenchRow {
+export interface BenchRow {
   readonly id: string;
   readonly phase: (typeof PHASES)[number];
   readonly runbookId: string;
@@ -75,7 +75,7 @@ interface BenchRow {
   readonly blocking: boolean;
 }
 
-function policyRow(index: number): BenchRow {
+export function policyRow(index: number): BenchRow {
   const phase = PHASES[index % PHASES.length] ?? 'incident';
   const incident = phase === 'incident';
   const id = rowId(index);
@@ -97,7 +97,12 @@ function policyRow(index: number): BenchRow {
 }
 
 export function policyDocument(rows: number): string {
-  const list = Array.from({ length: rows }, (_, i) => policyRow(i));
+  return policyDocumentOf(Array.from({ length: rows }, (_, i) => i));
+}
+
+/** A policy of the rows with these indices, with their runbooks pinned at the catalog version. */
+export function policyDocumentOf(indices: readonly number[]): string {
+  const list = indices.map(policyRow);
   const document = {
     schemaVersion: 'usr-operational-readiness-policy/v1',
     policyVersion: '2026.11.0',

@@ -35,8 +35,10 @@ export type ReadResult =
 export interface ListDrillsOptions {
   /** Only keys that sort strictly after `drills/<rowId>/<startAfter>` (S3 `StartAfter`). */
   readonly startAfter?: string;
-  /** Only keys that sort at or before `drills/<rowId>/<endAt>` (the fallback listing of older history). */
+  /** Only keys that sort at or before `drills/<rowId>/<endAt>` (a window of the older history). */
   readonly endAt?: string;
+  /** At most this many keys, the first in key order (S3 `MaxKeys`): the probe of where a row's history begins. */
+  readonly limit?: number;
 }
 
 export interface EvidenceStore {

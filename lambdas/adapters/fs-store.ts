@@ -90,6 +90,7 @@ export class FsEvidenceStore implements EvidenceStore {
       .sort();
     const out: ObjectMeta[] = [];
     for (const key of keys) {
+      if (options.limit !== undefined && out.length >= options.limit) break;
       try {
         const stat = await fs.stat(this.file(key));
         if (!stat.isFile()) continue;

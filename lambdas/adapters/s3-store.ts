@@ -194,12 +194,14 @@ export class S3EvidenceStore implements EvidenceStore {
   /**
    * Lists `<prefix>drills/<rowId>/` (direct children only, like the directory store), 1,000 keys per request.
    * `startAfter` becomes S3's StartAfter; with `endAt`, keys past it are dropped and the listing stops after
-   * the first page that reaches past it.
+   * the first page that reaches past it; with `limit`, each page asks for no more keys than are still wanted
+   * (MaxKeys) and the listing stops once it has them.
    */
   async listDrills(rowId: string, options: ListDrillsOptions = {}): Promise<readonly ObjectMeta[]> {
     const folder = `drills/${rowId}/`;
     const listPrefix = this.prefix + folder;
     const endAt = options.endAt === undefined ? undefined : listPrefix + options.endAt;
+    const limit = options.limit;
     const out: ObjectMeta[] = [];
     let token: string | undefined;
     do {
@@ -215,6 +217,7 @@ export class S3EvidenceStore implements EvidenceStore {
                 ? { StartAfter: listPrefix + options.startAfter }
                 : {}),
               ...(token !== undefined ? { ContinuationToken: token } : {}),
+              ...(limit !== undefined ? { MaxKeys: Math.min(1000, Math.max(1, limit - out.length)) } : {}),
             }),
           ),
         );
@@ -241,9 +244,10 @@ export class S3EvidenceStore implements EvidenceStore {
           versionId: null,
         });
       }
-      token = !pastEnd && page.IsTruncated ? page.NextContinuationToken : undefined;
+      const enough = limit !== undefined && out.length >= limit;
+      token = !pastEnd && !enough && page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token !== undefined);
-    return out;
+    return limit === undefined ? out : out.slice(0, limit);
   }
 }
 

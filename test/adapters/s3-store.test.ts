@@ -135,6 +135,65 @@ describe('S3EvidenceStore', () => {
       expect(listed.map((o) => o.key)).toEqual(['drills/row-a/20261101T000000Z']);
     });
 
+    it('asks for no more keys than the limit (MaxKeys) and stops there, though S3 has more', async () => {
+      s3.on(ListObjectsV2Command).resolves(page([drillKey(0)], 'token-2'));
+
+      const listed = await store.listDrills('row-a', { limit: 1 });
+
+      expect(listed.map((o) => o.key)).toEqual(['drills/row-a/2026000000T000000Z-d0.json']);
+      expect(s3).toHaveReceivedCommandTimes(ListObjectsV2Command, 1);
+      expect(s3).toHaveReceivedCommandWith(ListObjectsV2Command, {
+        Prefix: 'usr/drills/row-a/',
+        Delimiter: '/',
+        MaxKeys: 1,
+      });
+    });
+
+    it('fills the limit past a folder marker from the next page, asking only for what is still wanted', async () => {
+      s3.on(ListObjectsV2Command)
+        .resolvesOnce(page(['usr/drills/row-a/', drillKey(1)], 'token-2'))
+        .resolvesOnce(page([drillKey(2), drillKey(3)], 'token-3'));
+
+      const listed = await store.listDrills('row-a', { limit: 3 });
+
+      expect(listed.map((o) => o.key)).toEqual([
+        'drills/row-a/2026000001T000000Z-d1.json',
+        'drills/row-a/2026000002T000000Z-d2.json',
+        'drills/row-a/2026000003T000000Z-d3.json',
+      ]);
+      expect(s3).toHaveReceivedCommandTimes(ListObjectsV2Command, 2);
+      expect(s3).toHaveReceivedNthSpecificCommandWith(1, ListObjectsV2Command, { MaxKeys: 3 });
+      expect(s3).toHaveReceivedNthSpecificCommandWith(2, ListObjectsV2Command, {
+        MaxKeys: 2,
+        ContinuationToken: 'token-2',
+      });
+    });
+
+    it('asks for at most 1,000 keys per page under a larger limit', async () => {
+      s3.on(ListObjectsV2Command).resolves(page([drillKey(1)]));
+
+      await store.listDrills('row-a', { limit: 5000 });
+
+      expect(s3).toHaveReceivedCommandWith(ListObjectsV2Command, { MaxKeys: 1000 });
+    });
+
+    it('lists a window between startAfter and endAt', async () => {
+      s3.on(ListObjectsV2Command).resolves(page([drillKey(5), drillKey(6), drillKey(9)]));
+
+      const listed = await store.listDrills('row-a', {
+        startAfter: '2026000004T000000Z',
+        endAt: '2026000006T000000Z-d6.json',
+      });
+
+      expect(listed.map((o) => o.key)).toEqual([
+        'drills/row-a/2026000005T000000Z-d5.json',
+        'drills/row-a/2026000006T000000Z-d6.json',
+      ]);
+      expect(s3).toHaveReceivedCommandWith(ListObjectsV2Command, {
+        StartAfter: 'usr/drills/row-a/2026000004T000000Z',
+      });
+    });
+
     it('skips folder markers', async () => {
       s3.on(ListObjectsV2Command).resolves(page(['usr/drills/row-a/', 'usr/drills/row-a/x/', drillKey(3)]));
 

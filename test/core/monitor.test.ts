@@ -197,24 +197,25 @@ describe('runMonitor', () => {
         drillKey(incident.id, '2026-11-20T10:05:00Z', '2026-11-20-incident-sev1-paging'),
       ]);
       expect(result.summary.evidenceRead).toBe(2);
+      // One listing per row, from a cadence before the recent part (2026-10-26T05:59:59Z).
       expect(store.listings).toEqual([
-        { rowId: incident.id, options: { startAfter: '20261026T055959Z' } },
-        { rowId: rollback.id, options: { startAfter: '20261026T055959Z' } },
+        { rowId: incident.id, options: { startAfter: '20260926T055959Z' } },
+        { rowId: rollback.id, options: { startAfter: '20260926T055959Z' } },
       ]);
     });
 
-    it('lists only the recent history while it holds a success', async () => {
+    it('lists only the recent history and the cadence before it while the recent part holds a success', async () => {
       const { store } = await check(HEALTHY, { now: new Date('2026-12-15T00:00:00Z') });
       expect(store.listings.filter((l) => l.rowId === incident.id)).toEqual([
-        { rowId: incident.id, options: { startAfter: '20261114T235959Z' } },
+        { rowId: incident.id, options: { startAfter: '20261015T235959Z' } },
       ]);
     });
 
-    it('falls back to the older history when the recent listing holds no success, reading only its newest', async () => {
+    it('reads the cadence before the recent part, after probing the oldest keys, when the recent part holds no success', async () => {
       const { store, result } = await check(HEALTHY, { now: new Date('2027-01-15T00:00:00Z') });
       expect(store.listings.filter((l) => l.rowId === incident.id)).toEqual([
-        { rowId: incident.id, options: { startAfter: '20261215T235959Z' } },
-        { rowId: incident.id, options: { endAt: '20261215T235959Z' } },
+        { rowId: incident.id, options: { startAfter: '20261115T235959Z' } },
+        { rowId: incident.id, options: { limit: 1000 } },
       ]);
       expect(store.drillReads.filter((k) => k.includes(incident.id))).toEqual([
         drillKey(incident.id, '2026-11-20T10:05:00Z', '2026-11-20-incident-sev1-paging'),

@@ -111,8 +111,9 @@ function longHistoryStore(): StoreBuilder {
       drillId: `flood-fail-${i}`,
       outcome: 'fail',
     });
+  // Half-hourly, so that all 1,100 fall in the row's first listing (the recent part and the cadence before it).
   for (let i = 0; i < 1_100; i++)
-    store.drill(flood, hoursBefore('2026-10-24T23:00:00Z', i), { drillId: `flood-${i}` });
+    store.drill(flood, hoursBefore('2026-10-24T23:00:00Z', i / 2), { drillId: `flood-${i}` });
   return store;
 }
 
@@ -193,7 +194,8 @@ const longCoverage: Coverage = (fromS3, listings) => {
       'remediation-missing',
     ]),
   );
-  // Found in the older history only, the second listing; for incident-flood it spans two S3 pages.
+  // Found in the older history only, read when the recent part holds no success; incident-flood's first
+  // listing (the recent part and the cadence before it) spans two S3 pages.
   expect(lastSuccessOf(fromS3, 'post-cutover-history')).toBe(
     'drills/post-cutover-history/20261020T120000Z-history-35.json',
   );

@@ -4,16 +4,13 @@
 // The SDK warns on every run that Node 20 loses support in 2027; the README states the Node requirement instead.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 require('tsx/cjs/api').register();
-const { main } = require('../lambdas/cli/main.ts');
+const { main, exitWhenFlushed } = require('../lambdas/cli/main.ts');
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error) => {
-    process.stderr.write(
-      `usr-readiness: unexpected error: ${error && error.message ? error.message : error}\n`,
-    );
-    process.exitCode = 2;
-  },
-);
+// The process exits explicitly once main() has settled: a file system request given up at its deadline would
+// otherwise keep it alive for ever.
+main(process.argv.slice(2)).then(exitWhenFlushed, (error) => {
+  process.stderr.write(
+    `usr-readiness: unexpected error: ${error && error.message ? error.message : error}\n`,
+  );
+  exitWhenFlushed(2);
+});

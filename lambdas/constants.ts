@@ -18,6 +18,27 @@ export const MAX_CONCURRENCY = 256;
 /** Policy, schedule, waivers and each evidence artifact: anything larger is refused unread. */
 export const MAX_DOCUMENT_BYTES = 5 * 1024 * 1024;
 
+// ---------------------------------------------------------------- local file system deadlines (CLI)
+
+/**
+ * One read of the directory store (a stat, a listing, one artifact of at most `MAX_DOCUMENT_BYTES`): local disks
+ * answer in milliseconds and a loaded network mount in seconds; past this the read is given up (the artifact is
+ * unreadable) instead of holding the run.
+ */
+export const READ_DEADLINE_MS = 10_000;
+/**
+ * One write of a report, of the alert ledger (read-compare-rename under its lock) or one JSON-lines append,
+ * folders included: past this the write is a failed write (exit 2), never a hang.
+ */
+export const WRITE_DEADLINE_MS = 10_000;
+/** How long a ledger write waits for another run's lock before reporting a conflict (the caller re-reads). */
+export const LEDGER_LOCK_WAIT_MS = 5_000;
+/**
+ * A ledger lock older than this is stale and may be broken (the holder crashed on another host). Three times
+ * `WRITE_DEADLINE_MS`, the longest a live holder keeps it.
+ */
+export const LEDGER_LOCK_EXPIRY_MS = 30_000;
+
 // ---------------------------------------------------------------- store layout
 
 export const DEFAULT_POLICY_KEY = 'policy/usr-operational-readiness-policy.json';

@@ -25,11 +25,16 @@ export interface StoredObject extends ObjectMeta {
   readonly bytes: Uint8Array;
 }
 
-/** The outcome of reading one object: never throws for a missing, oversized or unreadable object. */
+/**
+ * The outcome of reading one object: never throws for a missing, oversized, refused or unreadable object.
+ * `refused`: the store will not read what is at the key (a directory store's symbolic link that leads outside the
+ * store, a directory, FIFO, socket or device): bad evidence, not a read failure. S3 never returns it.
+ */
 export type ReadResult =
   | { readonly kind: 'ok'; readonly object: StoredObject }
   | { readonly kind: 'missing'; readonly key: string }
   | { readonly kind: 'too-large'; readonly key: string; readonly size: number }
+  | { readonly kind: 'refused'; readonly key: string; readonly message: string }
   | { readonly kind: 'error'; readonly key: string; readonly message: string };
 
 export interface ListDrillsOptions {
@@ -46,10 +51,14 @@ export interface EvidenceStore {
   readonly location: string;
   /** Throws `StoreUnreachableError` when the store cannot be reached at all (no bucket, no directory, access denied). */
   checkReachable(): Promise<void>;
-  /** Reads one object; objects larger than `maxBytes` are refused with `too-large` without reading their body. */
+  /**
+   * Reads one object; objects larger than `maxBytes` are refused with `too-large` after reading at most
+   * `maxBytes + 1` bytes of their body, whatever their listed size.
+   */
   read(key: string, maxBytes: number): Promise<ReadResult>;
   /**
-   * Lists the drill artifacts of one row (`drills/<rowId>/…`), in any order; the caller orders them.
+   * Lists the drill artifacts of one row (`drills/<rowId>/…`), in any order; the caller orders them. A directory
+   * store lists every entry of the row's folder, files or not (reading refuses what is not a file).
    * Throws `StoreUnreachableError` only when listing itself is impossible.
    */
   listDrills(rowId: string, options?: ListDrillsOptions): Promise<readonly ObjectMeta[]>;

@@ -5,8 +5,6 @@
  */
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
-import * as z from 'zod';
-import { S3_BUCKET_NAME } from '../constants';
 
 export interface AwsClientOptions {
   /** @default - the SDK's chain: AWS_REGION, then the profile's region */
@@ -63,35 +61,8 @@ export function makeSnsClient(options: AwsClientOptions = {}): SNSClient {
 
 // ---------------------------------------------------------------- s3:// URLs
 
-export interface S3Location {
-  readonly bucket: string;
-  /** '' or a prefix ending in '/'. */
-  readonly prefix: string;
-}
-
-const S3UrlSchema = z
-  .string()
-  .regex(/^s3:\/\/[^/]+(\/.*)?$/, { error: 'expected s3://bucket[/prefix]' })
-  .transform((url) => {
-    const rest = url.slice('s3://'.length);
-    const slash = rest.indexOf('/');
-    const bucket = slash === -1 ? rest : rest.slice(0, slash);
-    const path = slash === -1 ? '' : rest.slice(slash + 1).replace(/^\/+/, '');
-    return { bucket, prefix: path === '' || path.endsWith('/') ? path : `${path}/` };
-  })
-  .refine((location) => S3_BUCKET_NAME.test(location.bucket), {
-    error: 'the bucket name must be 3-63 lowercase letters, digits, dots or hyphens',
-  });
-
-/** Parses `s3://bucket[/prefix]`; the prefix comes back as '' or ending in '/'. Throws a one-line Error. */
-export function parseS3Url(url: string): S3Location {
-  const parsed = S3UrlSchema.safeParse(url);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  throw new Error(
-    `invalid S3 URL ${JSON.stringify(url)}: ${issue?.message ?? 'expected s3://bucket[/prefix]'}`,
-  );
-}
+export { parseS3Url } from './s3-url';
+export type { S3Location } from './s3-url';
 
 /** `s3://bucket/prefix` without the trailing slash, for messages and report headers. */
 export function s3Location(bucket: string, prefix: string): string {

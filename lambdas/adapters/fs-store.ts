@@ -1,47 +1,75 @@
-/** The local directory store: the same layout as S3 (CONTRACT §1), for the CLI and for tests. */
-import { createHash } from 'node:crypto';
+/**
+ * The local directory store: the same layout as S3 (CONTRACT §1), for the CLI and for tests. A store is often a
+ * checkout of somebody's pull request, so it is read defensively: only regular files, never through a symbolic
+ * link that leads outside the store, never more than the limit, never blocking, and every operation under a
+ * deadline (`fs-read.ts`, `fs-write.ts`, `deadline.ts`).
+ */
+import type { Stats } from 'node:fs';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type {
-  EvidenceStore,
-  LedgerStore,
-  ListDrillsOptions,
-  ObjectMeta,
-  ReadResult,
-  ReportSink,
-} from '../ports';
+import { READ_DEADLINE_MS, WRITE_DEADLINE_MS } from '../constants';
+import type { EvidenceStore, ListDrillsOptions, ObjectMeta, ReadResult, ReportSink } from '../ports';
 import { ReportWriteError, StoreUnreachableError } from '../ports';
+import { withDeadline } from './deadline';
+import { describeFsError, errorCode, readBounded, resolveInside } from './fs-read';
+import { makeDirectories, writeAtomically } from './fs-write';
 
-function errorCode(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
+export { FsLedgerStore } from './fs-ledger';
+export type { FsLedgerOptions } from './fs-ledger';
+
+export interface FsStoreOptions {
+  /** Deadline of one read, stat or listing. @default READ_DEADLINE_MS */
+  readonly deadlineMs?: number;
 }
 
-function describe(error: unknown): string {
-  const code = errorCode(error);
-  if (code === 'ENOENT') return 'does not exist';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  const message = error instanceof Error ? error.message : String(error);
-  return code && !message.startsWith(code) ? `${code}: ${message}` : message;
+/** The listing entry of one name in a row folder: any kind of entry, described without following links. */
+async function entryMeta(key: string, file: string): Promise<ObjectMeta | null> {
+  let stats: Stats;
+  try {
+    stats = await fs.lstat(file);
+  } catch (error) {
+    if (errorCode(error) === 'ENOENT') return null;
+    throw error;
+  }
+  return {
+    key,
+    size: stats.isFile() ? stats.size : 0,
+    lastModified: stats.mtime.toISOString(),
+    etag: null,
+    versionId: null,
+  };
 }
 
 /** Evidence store on a directory. Keys are `/`-separated paths relative to `root`. */
 export class FsEvidenceStore implements EvidenceStore {
   readonly location: string;
+  private readonly deadlineMs: number;
+  private realRoot: string | null = null;
 
-  constructor(private readonly root: string) {
+  constructor(
+    private readonly root: string,
+    options: FsStoreOptions = {},
+  ) {
     this.location = path.resolve(root);
+    this.deadlineMs = options.deadlineMs ?? READ_DEADLINE_MS;
   }
 
   private file(key: string): string {
     return path.join(this.root, ...key.split('/'));
   }
 
+  /** The root with its links resolved: what every key must stay under. */
+  private async resolvedRoot(): Promise<string> {
+    this.realRoot ??= await fs.realpath(this.root);
+    return this.realRoot;
+  }
+
   async checkReachable(): Promise<void> {
     let stat;
     try {
-      stat = await fs.stat(this.root);
+      stat = await withDeadline('the check', this.deadlineMs, () => fs.stat(this.root));
     } catch (error) {
-      throw new StoreUnreachableError(`store ${this.location} cannot be read: ${describe(error)}`, {
+      throw new StoreUnreachableError(`store ${this.location} cannot be read: ${describeFsError(error)}`, {
         cause: error,
       });
     }
@@ -49,82 +77,95 @@ export class FsEvidenceStore implements EvidenceStore {
   }
 
   async read(key: string, maxBytes: number): Promise<ReadResult> {
-    const file = this.file(key);
     try {
-      const stat = await fs.stat(file);
-      if (!stat.isFile()) return { kind: 'error', key, message: 'not a regular file' };
-      if (stat.size > maxBytes) return { kind: 'too-large', key, size: stat.size };
-      const bytes = await fs.readFile(file);
-      return {
-        kind: 'ok',
-        object: {
-          key,
-          size: bytes.byteLength,
-          lastModified: stat.mtime.toISOString(),
-          etag: null,
-          versionId: null,
-          bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
-        },
-      };
+      return await withDeadline('the read', this.deadlineMs, () => this.readKey(key, maxBytes));
     } catch (error) {
       if (errorCode(error) === 'ENOENT') return { kind: 'missing', key };
-      return { kind: 'error', key, message: describe(error) };
+      return { kind: 'error', key, message: describeFsError(error) };
     }
   }
 
+  private async readKey(key: string, maxBytes: number): Promise<ReadResult> {
+    const resolved = await resolveInside(this.root, await this.resolvedRoot(), this.file(key));
+    if (resolved.kind !== 'path') return { ...resolved, key };
+    const read = await readBounded(resolved.real, maxBytes, false);
+    if (read.kind === 'too-large') return { kind: 'too-large', key, size: read.size };
+    if (read.kind === 'refused') return { kind: 'refused', key, message: read.message };
+    return {
+      kind: 'ok',
+      object: {
+        key,
+        size: read.bytes.byteLength,
+        lastModified: read.mtime.toISOString(),
+        etag: null,
+        versionId: null,
+        bytes: read.bytes,
+      },
+    };
+  }
+
+  /** Every entry of the row's folder (files, folders, links, FIFOs, …): reading refuses what is not a file. */
   async listDrills(rowId: string, options: ListDrillsOptions = {}): Promise<readonly ObjectMeta[]> {
-    const prefix = `drills/${rowId}/`;
-    const dir = this.file(`drills/${rowId}`);
+    const folder = `drills/${rowId}`;
+    try {
+      return await withDeadline('the listing', this.deadlineMs, () => this.list(folder, options));
+    } catch (error) {
+      if (error instanceof StoreUnreachableError) throw error;
+      throw new StoreUnreachableError(`${this.file(folder)} cannot be listed (${describeFsError(error)})`, {
+        cause: error,
+      });
+    }
+  }
+
+  private async list(folder: string, options: ListDrillsOptions): Promise<ObjectMeta[]> {
+    const resolved = await resolveInside(this.root, await this.resolvedRoot(), this.file(folder));
+    if (resolved.kind === 'missing') return [];
+    if (resolved.kind === 'refused') throw new StoreUnreachableError(`${folder}: ${resolved.message}`);
     let names: string[];
     try {
-      names = await fs.readdir(dir);
+      names = await fs.readdir(resolved.real);
     } catch (error) {
-      if (errorCode(error) === 'ENOENT' || errorCode(error) === 'ENOTDIR') return [];
-      throw new StoreUnreachableError(`${dir} cannot be listed (${describe(error)})`, { cause: error });
+      if (errorCode(error) === 'ENOTDIR') return [];
+      throw error;
     }
+    const prefix = `${folder}/`;
     const after = options.startAfter === undefined ? undefined : prefix + options.startAfter;
     const endAt = options.endAt === undefined ? undefined : prefix + options.endAt;
-    const keys = names
-      .map((name) => prefix + name)
-      .filter((key) => (after === undefined || key > after) && (endAt === undefined || key <= endAt))
+    const wanted = names
+      .filter((name) => {
+        const key = prefix + name;
+        return (after === undefined || key > after) && (endAt === undefined || key <= endAt);
+      })
       .sort();
-    const out: ObjectMeta[] = [];
-    for (const key of keys) {
-      if (options.limit !== undefined && out.length >= options.limit) break;
-      try {
-        const stat = await fs.stat(this.file(key));
-        if (!stat.isFile()) continue;
-        out.push({
-          key,
-          size: stat.size,
-          lastModified: stat.mtime.toISOString(),
-          etag: null,
-          versionId: null,
-        });
-      } catch (error) {
-        if (errorCode(error) !== 'ENOENT')
-          throw new StoreUnreachableError(`${key}: ${describe(error)}`, { cause: error });
-      }
-    }
-    return out;
+    // The first `limit` names in key order (the listing's probe of the oldest keys).
+    const taken = options.limit === undefined ? wanted : wanted.slice(0, options.limit);
+    const entries = await Promise.all(
+      taken.map((name) => entryMeta(prefix + name, path.join(resolved.real, name))),
+    );
+    return entries.filter((entry): entry is ObjectMeta => entry !== null);
   }
 }
 
-/** Writes a file atomically: a temporary file in the same directory, then rename. */
-async function writeAtomically(file: string, body: string): Promise<void> {
-  await fs.mkdir(path.dirname(file), { recursive: true });
-  const temporary = `${file}.${process.pid}.tmp`;
-  await fs.writeFile(temporary, body);
-  await fs.rename(temporary, file);
+export interface FsReportSinkOptions {
+  /** Deadline of one report write, folders included. @default WRITE_DEADLINE_MS */
+  readonly deadlineMs?: number;
 }
 
-/** Reports under a directory root; reads back through the same bounded, contained reads as the evidence store. */
+/**
+ * Reports under a directory root; never written through a link that leads outside the root, and read back
+ * through the same bounded, contained reads as the evidence store.
+ */
 export class FsReportSink implements ReportSink {
   readonly location: string;
+  private readonly deadlineMs: number;
   private readonly reader: FsEvidenceStore;
 
-  constructor(private readonly root: string) {
+  constructor(
+    private readonly root: string,
+    options: FsReportSinkOptions = {},
+  ) {
     this.location = path.resolve(root);
+    this.deadlineMs = options.deadlineMs ?? WRITE_DEADLINE_MS;
     this.reader = new FsEvidenceStore(root);
   }
 
@@ -135,46 +176,12 @@ export class FsReportSink implements ReportSink {
   async put(key: string, body: string): Promise<void> {
     const file = path.join(this.root, ...key.split('/'));
     try {
-      await writeAtomically(file, body);
-    } catch (error) {
-      throw new ReportWriteError(`cannot write report ${file} (${describe(error)})`, { cause: error });
-    }
-  }
-}
-
-/** The alert ledger as a file; its version is the sha256 of its bytes (compare-and-swap within one machine). */
-export class FsLedgerStore implements LedgerStore {
-  private readonly file: string;
-
-  constructor(root: string, key = 'state/alert-ledger.json') {
-    this.file = path.join(root, ...key.split('/'));
-  }
-
-  async read(): Promise<{ bytes: Uint8Array | null; version: string | null }> {
-    try {
-      const bytes = await fs.readFile(this.file);
-      return { bytes: new Uint8Array(bytes), version: createHash('sha256').update(bytes).digest('hex') };
-    } catch (error) {
-      if (errorCode(error) === 'ENOENT') return { bytes: null, version: null };
-      throw new ReportWriteError(`cannot read the alert ledger ${this.file} (${describe(error)})`, {
-        cause: error,
+      await withDeadline('the write', this.deadlineMs, async () => {
+        await makeDirectories(path.dirname(file), this.root);
+        await writeAtomically(file, body);
       });
-    }
-  }
-
-  async write(
-    body: string,
-    expectedVersion: string | null,
-  ): Promise<{ kind: 'ok'; version: string } | { kind: 'conflict' }> {
-    const current = await this.read();
-    if (current.version !== expectedVersion) return { kind: 'conflict' };
-    try {
-      await writeAtomically(this.file, body);
     } catch (error) {
-      throw new ReportWriteError(`cannot write the alert ledger ${this.file} (${describe(error)})`, {
-        cause: error,
-      });
+      throw new ReportWriteError(`cannot write report ${file}: ${describeFsError(error)}`, { cause: error });
     }
-    return { kind: 'ok', version: createHash('sha256').update(body).digest('hex') };
   }
 }

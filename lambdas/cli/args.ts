@@ -2,6 +2,7 @@
 import type { ParseArgsConfig } from 'node:util';
 import { parseArgs } from 'node:util';
 import * as z from 'zod';
+import { parseS3Url } from '../adapters/s3-url';
 import {
   DEFAULT_CADENCE_DAYS,
   DEFAULT_CONCURRENCY,
@@ -63,8 +64,27 @@ const isFifoTopic = (value: string): boolean =>
 
 export type AlertsTarget = z.output<typeof AlertsFlagSchema>;
 
+/** `--store` and `--out` are a directory or an `s3://` URL; a malformed URL is bad usage, said up front. */
+const s3UrlProblem =
+  (flag: string) =>
+  (value: string, ctx: z.RefinementCtx<string>): void => {
+    if (!value.startsWith('s3://')) return;
+    try {
+      parseS3Url(value);
+    } catch (error) {
+      ctx.addIssue({
+        code: 'custom',
+        input: value,
+        message: `${flag}: ${error instanceof Error ? error.message : String(error)}`,
+      });
+    }
+  };
+
 const CheckFlagsSchema = z.object({
-  store: z.string({ message: '--store is required (a directory or s3://bucket/prefix)' }).min(1),
+  store: z
+    .string({ message: '--store is required (a directory or s3://bucket/prefix)' })
+    .min(1)
+    .superRefine(s3UrlProblem('--store')),
   now: z.iso
     .datetime({
       offset: true,
@@ -74,7 +94,7 @@ const CheckFlagsSchema = z.object({
     .optional(),
   policy: z.string().min(1).default(DEFAULT_POLICY_KEY),
   schedule: z.string().min(1).default(DEFAULT_SCHEDULE_KEY),
-  out: z.string().min(1).optional(),
+  out: z.string().min(1).superRefine(s3UrlProblem('--out')).optional(),
   alerts: z
     .string()
     .optional()

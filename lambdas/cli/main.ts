@@ -1,6 +1,8 @@
 /** `usr-readiness`: a thin door into `runMonitor`, the same orchestration the Lambda handler uses. */
-import { promises as fs } from 'node:fs';
-import { MAX_DOCUMENT_BYTES } from '../core/json-input';
+import { spawn } from 'node:child_process';
+import { DeadlineError, withDeadline } from '../adapters/deadline';
+import { describeFsError, errorCode, readBounded } from '../adapters/fs-read';
+import { MAX_DOCUMENT_BYTES, READ_DEADLINE_MS } from '../constants';
 import { serialize } from '../core/reports';
 import type { RawDocument } from '../core/validate-policy';
 import { validatePolicy } from '../core/validate-policy';
@@ -9,7 +11,7 @@ import { LedgerError, ReportWriteError, StoreUnreachableError } from '../ports';
 import type { CheckFlags } from './args';
 import { HELP, UsageError, parseCommand } from './args';
 import { formatFindings, formatTable } from './format';
-import { buildTargets } from './wiring';
+import { buildTargets, refuseUnusableOutputs } from './wiring';
 
 export interface Io {
   readonly stdout: (text: string) => void;
@@ -17,22 +19,25 @@ export interface Io {
   readonly clock: () => Date;
 }
 
+/** How long the CLI waits for its output to flush, and for its own exit, before it is forced. */
+const EXIT_GRACE_MS = 2_000;
+
 const defaultIo: Io = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   clock: () => new Date(),
 };
 
+/** The policy file named on the command line (links followed: the user named it), read bounded and non-blocking. */
 async function readLocal(file: string): Promise<RawDocument | null> {
   try {
-    const stat = await fs.stat(file);
-    if (!stat.isFile()) return { kind: 'error', message: 'not a regular file' };
-    if (stat.size > MAX_DOCUMENT_BYTES) return { kind: 'too-large', size: stat.size };
-    return { kind: 'ok', object: { bytes: new Uint8Array(await fs.readFile(file)) } };
+    const read = await withDeadline('the read', READ_DEADLINE_MS, () =>
+      readBounded(file, MAX_DOCUMENT_BYTES, true),
+    );
+    return read.kind === 'ok' ? { kind: 'ok', object: { bytes: read.bytes } } : read;
   } catch (error) {
-    if (typeof error === 'object' && error !== null && 'code' in error && error.code === 'ENOENT')
-      return null;
-    return { kind: 'error', message: error instanceof Error ? error.message : String(error) };
+    if (errorCode(error) === 'ENOENT') return null;
+    return { kind: 'error', message: describeFsError(error) };
   }
 }
 
@@ -40,6 +45,11 @@ async function validate(file: string, format: 'table' | 'json', io: Io): Promise
   const raw = await readLocal(file);
   if (raw === null) {
     io.stderr(`usr-readiness validate: ${file}: file not found\n`);
+    return 2;
+  }
+  // A directory, FIFO, socket or device is not a policy file: bad usage, like a missing file.
+  if (raw.kind === 'refused') {
+    io.stderr(`usr-readiness validate: ${file}: ${raw.message}\n`);
     return 2;
   }
   const result = validatePolicy(file, raw);
@@ -61,6 +71,7 @@ async function validate(file: string, format: 'table' | 'json', io: Io): Promise
 async function check(flags: CheckFlags, io: Io): Promise<number> {
   // With --format json stdout carries the report alone, so `--alerts stdout` lines go to stderr instead.
   const printAlert = flags.format === 'json' ? io.stderr : io.stdout;
+  await refuseUnusableOutputs(flags);
   const targets = buildTargets(flags, (line) => printAlert(line));
   const now = flags.now ? new Date(flags.now) : io.clock();
   let lastShown = 0;
@@ -129,7 +140,8 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
       error instanceof UsageError ||
       error instanceof StoreUnreachableError ||
       error instanceof ReportWriteError ||
-      error instanceof LedgerError
+      error instanceof LedgerError ||
+      error instanceof DeadlineError
     ) {
       io.stderr(`usr-readiness ${command.command}: ${error.message}\n`);
       return 2;
@@ -138,4 +150,41 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     io.stderr(`usr-readiness ${command.command}: unexpected error: ${message.split('\n')[0] ?? ''}\n`);
     return 2;
   }
+}
+
+/** Kills its parent (argv[1]) unless the parent ends first, which closes the watchdog's stdin. */
+const WATCHDOG = `process.stdin.on('end', () => process.exit(0)).resume();
+setTimeout(() => { try { process.kill(Number(process.argv[1]), 'SIGKILL'); } catch {} process.exit(0); }, ${EXIT_GRACE_MS});`;
+
+/**
+ * `process.exit` joins libuv's threads, so it never returns while a thread is stuck in a system call (an `open`
+ * that waits for ever): when file system requests given up at their deadline are still pending, a watchdog
+ * process kills this one if it has not ended within `EXIT_GRACE_MS` (exit status: killed by SIGKILL).
+ */
+function armExitWatchdog(): void {
+  if (!process.getActiveResourcesInfo().some((resource) => resource.startsWith('FSReq'))) return;
+  spawn(process.execPath, ['-e', WATCHDOG, String(process.pid)], {
+    stdio: ['pipe', 'ignore', 'ignore'],
+    detached: true,
+  }).unref();
+}
+
+/**
+ * Ends the process with `code` once stdout and stderr are flushed. A file system request given up at its
+ * deadline would otherwise keep the process alive for ever; see `armExitWatchdog` for one stuck in the kernel.
+ */
+export function exitWhenFlushed(code: number): void {
+  process.exitCode = code;
+  const exit = (): void => {
+    armExitWatchdog();
+    process.exit(code);
+  };
+  let pending = 2;
+  const flushed = (): void => {
+    if (--pending === 0) exit();
+  };
+  process.stdout.write('', flushed);
+  process.stderr.write('', flushed);
+  // A stream that never drains (a reader that went away) must not hold the exit either.
+  setTimeout(exit, EXIT_GRACE_MS).unref();
 }

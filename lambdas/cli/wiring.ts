@@ -1,10 +1,14 @@
 /** Builds the adapters a `check` run needs from its flags: a directory or `s3://…` store, sinks and ledger. */
 import * as path from 'node:path';
 import { JsonlAlertSink, StreamAlertSink } from '../adapters/console-alerts';
+import { withDeadline } from '../adapters/deadline';
 import { FsEvidenceStore, FsLedgerStore, FsReportSink } from '../adapters/fs-store';
+import { pseudoFileSystemOf } from '../adapters/fs-write';
+import { READ_DEADLINE_MS } from '../constants';
 import { LEDGER_KEY } from '../monitor';
 import type { AlertSink, EvidenceStore, LedgerStore, ReportSink } from '../ports';
 import type { CheckFlags } from './args';
+import { UsageError } from './args';
 import type * as AwsWiringModule from './wiring-aws';
 
 export interface Targets {
@@ -59,4 +63,25 @@ export function buildTargets(flags: CheckFlags, print: (line: string) => void): 
     alerts = { sink, ledger };
   }
   return { store, reports, alerts };
+}
+
+/** Refuses a local target on a kernel pseudo file system (procfs, sysfs, …): `what` names the flag. */
+async function refusePseudo(what: string, target: string): Promise<void> {
+  const pseudo = await withDeadline(`checking ${target}`, READ_DEADLINE_MS, () => pseudoFileSystemOf(target));
+  if (pseudo)
+    throw new UsageError(
+      `${what}: ${pseudo.folder} is on ${pseudo.type}, a kernel file system that cannot hold files`,
+    );
+}
+
+/**
+ * Refuses, before the run reads anything, a local output root or JSON-lines alert file on procfs, sysfs or
+ * another kernel pseudo file system: nothing can be written there (and `mkdir -p` spins for ever on procfs
+ * under Node 20), so it is bad usage, said in one line.
+ */
+export async function refuseUnusableOutputs(flags: CheckFlags): Promise<void> {
+  const out = flags.out ?? flags.store;
+  if (!isS3(out)) await refusePseudo(flags.out ? `--out ${out}` : `--store ${out} (the output root)`, out);
+  if (flags.alerts?.kind === 'jsonl')
+    await refusePseudo(`--alerts jsonl:${flags.alerts.file}`, flags.alerts.file);
 }

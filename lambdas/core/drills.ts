@@ -93,6 +93,7 @@ export type RawArtifact =
   | { readonly kind: 'ok'; readonly ref: ArtifactRef; readonly bytes: Uint8Array }
   | { readonly kind: 'missing'; readonly key: string }
   | { readonly kind: 'too-large'; readonly key: string; readonly size: number }
+  | { readonly kind: 'refused'; readonly key: string; readonly message: string }
   | { readonly kind: 'error'; readonly key: string; readonly message: string };
 
 export function drillTypeFor(row: PolicyRow): 'incident' | 'rollback' {
@@ -159,6 +160,7 @@ export function judgeArtifact(
   if (raw.kind === 'missing')
     return { kind: 'unreadable', key: raw.key, message: 'listed but no longer found' };
   if (raw.kind === 'error') return { kind: 'unreadable', key: raw.key, message: raw.message };
+  if (raw.kind === 'refused') return { kind: 'invalid', key: raw.key, message: raw.message };
   if (raw.kind === 'too-large')
     return { kind: 'invalid', key: raw.key, message: `larger than 5 MiB (${raw.size} bytes); not read` };
   const key = raw.ref.key;

@@ -17,6 +17,7 @@ export type RawDocument =
   | { readonly kind: 'ok'; readonly object: { readonly bytes: Uint8Array } }
   | { readonly kind: 'missing' }
   | { readonly kind: 'too-large'; readonly size: number }
+  | { readonly kind: 'refused'; readonly message: string }
   | { readonly kind: 'error'; readonly message: string };
 
 export interface ValidatedPolicy {
@@ -48,6 +49,7 @@ export function rawDocumentProblem(raw: RawDocument): string | null {
       return 'not found';
     case 'too-large':
       return `larger than 5 MiB (${raw.size} bytes)`;
+    case 'refused':
     case 'error':
       return raw.message;
     case 'ok':

@@ -173,14 +173,20 @@ describe('collectRow', () => {
       });
     }
     const fsStore = new FsEvidenceStore(await writeStore(files));
-    // The oldest two files, past the subfolder that sorts before them.
+    // The first two entries in key order: the subfolder (listed, so that reading reports it) and the oldest file.
     expect((await fsStore.listDrills(row.id, { limit: 2 })).map((o) => o.key)).toEqual([
+      `${FOLDER}-sub`,
       `${FOLDER}20250723T060000Z-d39.json`,
-      `${FOLDER}20250802T060000Z-d38.json`,
     ]);
     const { judged } = await collectRow(fsStore, row, CATALOG, null, NOW, PARAMS, 2);
     expect(lastSuccessOf(judged)?.ref.key).toBe(`${FOLDER}20251021T060000Z-d30.json`);
-    expect(judged).toHaveLength(31);
+    // The 31 drills from the last success on, and the subfolder refused as evidence-invalid.
+    expect(judged).toHaveLength(32);
+    expect(judged).toContainEqual({
+      kind: 'invalid',
+      key: `${FOLDER}-sub`,
+      message: expect.stringMatching(/folder|directory/),
+    });
   });
 
   it('turns a window listing that fails into an evidence-unreadable finding and stops there', async () => {

@@ -130,4 +130,9 @@ export class CountingReportSink implements ReportSink {
     this.counter.count('Get', key);
     return this.inner.read(key, maxBytes);
   }
+
+  list(prefix: string): Promise<readonly ObjectMeta[]> {
+    this.counter.count('List', prefix);
+    return this.inner.list(prefix);
+  }
 }

@@ -77,6 +77,11 @@ export interface ReportSink {
   readonly location: string;
   put(key: string, body: string, contentType: ContentType): Promise<void>;
   read(key: string, maxBytes: number): Promise<ReadResult>;
+  /**
+   * Every object whose key starts with `prefix` (at any depth), sorted by key; e.g. `reports/` for the days of
+   * reports, `history/` for the compliance history. Throws `StoreUnreachableError` when listing is impossible.
+   */
+  list(prefix: string): Promise<readonly ObjectMeta[]>;
 }
 
 /** The alert ledger in `state/`, written with optimistic concurrency. */

@@ -8,7 +8,7 @@ import type { Stats } from 'node:fs';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { READ_DEADLINE_MS, WRITE_DEADLINE_MS } from '../constants';
-import type { EvidenceStore, ListDrillsOptions, ObjectMeta, ReadResult, ReportSink } from '../ports';
+import type { ContentType, EvidenceStore, ListDrillsOptions, ObjectMeta, ReadResult, ReportSink } from '../ports';
 import { ReportWriteError, StoreUnreachableError } from '../ports';
 import { withDeadline } from './deadline';
 import { describeFsError, errorCode, readBounded, resolveInside } from './fs-read';
@@ -38,6 +38,20 @@ async function entryMeta(key: string, file: string): Promise<ObjectMeta | null> 
     etag: null,
     versionId: null,
   };
+}
+
+/** Every non-folder entry under `folder` (a key prefix ending in `/`, or ''), descending into folders only. */
+async function walk(root: string, folder: string): Promise<ObjectMeta[]> {
+  const dir = path.join(root, ...folder.split('/').filter(Boolean));
+  const entries = await fs.readdir(dir, { withFileTypes: true });
+  const nested = await Promise.all(
+    entries.map(async (entry) =>
+      entry.isDirectory()
+        ? walk(root, `${folder}${entry.name}/`)
+        : [await entryMeta(folder + entry.name, path.join(dir, entry.name))],
+    ),
+  );
+  return nested.flat().filter((o): o is ObjectMeta => o !== null);
 }
 
 /** Evidence store on a directory. Keys are `/`-separated paths relative to `root`. */
@@ -173,7 +187,26 @@ export class FsReportSink implements ReportSink {
     return this.reader.read(key, maxBytes);
   }
 
-  async put(key: string, body: string): Promise<void> {
+  /** Regular files and links under the prefix's folder, never following a link; keys sorted. */
+  async list(prefix: string): Promise<readonly ObjectMeta[]> {
+    const folder = prefix.slice(0, prefix.lastIndexOf('/') + 1);
+    try {
+      const found = await withDeadline('the listing', READ_DEADLINE_MS, () => walk(this.root, folder));
+      return found
+        .filter((o) => o.key.startsWith(prefix))
+        .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    } catch (error) {
+      if (errorCode(error) === 'ENOENT') return [];
+      throw new StoreUnreachableError(
+        `${path.join(this.root, folder)} cannot be listed (${describeFsError(error)})`,
+        {
+          cause: error,
+        },
+      );
+    }
+  }
+
+  async put(key: string, body: string, _contentType?: ContentType): Promise<void> {
     const file = path.join(this.root, ...key.split('/'));
     try {
       await withDeadline('the write', this.deadlineMs, async () => {

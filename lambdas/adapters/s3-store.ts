@@ -278,6 +278,44 @@ export class S3ReportSink implements ReportSink {
     return this.reader.read(key, maxBytes);
   }
 
+  /** Every object under `<prefix><listPrefix>`, 1,000 keys per ListObjectsV2 request, in S3's (byte) key order. */
+  async list(listPrefix: string): Promise<readonly ObjectMeta[]> {
+    const full = this.prefix + listPrefix;
+    const out: ObjectMeta[] = [];
+    let token: string | undefined;
+    do {
+      let page;
+      try {
+        page = await this.client.send(
+          new ListObjectsV2Command({
+            Bucket: this.bucket,
+            Prefix: full,
+            ...(token ? { ContinuationToken: token } : {}),
+          }),
+        );
+      } catch (error) {
+        throw new StoreUnreachableError(
+          `cannot list ${unreachableMessage(`s3://${this.bucket}/${full}`, error)}`,
+          {
+            cause: error,
+          },
+        );
+      }
+      for (const item of page.Contents ?? []) {
+        if (item.Key === undefined || !item.Key.startsWith(full) || item.Key.endsWith('/')) continue;
+        out.push({
+          key: item.Key.slice(this.prefix.length),
+          size: item.Size ?? 0,
+          lastModified: item.LastModified?.toISOString() ?? null,
+          etag: stripQuotes(item.ETag),
+          versionId: null,
+        });
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token !== undefined);
+    return out;
+  }
+
   async put(key: string, body: string, contentType: ContentType = 'application/json'): Promise<void> {
     const fullKey = this.prefix + key;
     try {

@@ -140,3 +140,33 @@ describe('JsonlAlertSink.publish', () => {
     ]);
   });
 });
+
+describe('FsReportSink list', () => {
+  it('lists files at any depth under a prefix, sorted by key, and nothing for a missing folder', async () => {
+    const root = await tempDir();
+    const sink = new FsReportSink(root);
+    await sink.put('reports/2026-11-25/b.json', 'b', 'application/json');
+    await sink.put('reports/2026-11-24/a.json', 'aa', 'application/json');
+    await sink.put('history/date=2026-11-24/rows.jsonl', '{}', 'application/x-ndjson');
+
+    expect((await sink.list('reports/')).map((o) => [o.key, o.size])).toEqual([
+      ['reports/2026-11-24/a.json', 2],
+      ['reports/2026-11-25/b.json', 1],
+    ]);
+    expect((await sink.list('reports/2026-11-25/')).map((o) => o.key)).toEqual(['reports/2026-11-25/b.json']);
+    expect((await sink.list('history/date=')).map((o) => o.key)).toEqual([
+      'history/date=2026-11-24/rows.jsonl',
+    ]);
+    expect(await sink.list('nothing/')).toEqual([]);
+    expect(await new FsReportSink(path.join(root, 'absent')).list('reports/')).toEqual([]);
+  });
+
+  it('lists a link as an entry without following it', async () => {
+    const root = await tempDir();
+    await fs.mkdir(path.join(root, 'reports', '2026-11-25'), { recursive: true });
+    await fs.symlink('/etc', path.join(root, 'reports', '2026-11-25', 'etc'));
+    expect((await new FsReportSink(root).list('reports/')).map((o) => o.key)).toEqual([
+      'reports/2026-11-25/etc',
+    ]);
+  });
+});

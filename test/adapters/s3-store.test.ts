@@ -447,6 +447,38 @@ describe('S3ReportSink', () => {
   });
 });
 
+describe('S3ReportSink list', () => {
+  const sink = new S3ReportSink({ client, bucket: BUCKET, prefix: 'out/' });
+
+  it('lists every page under the prefix and returns keys relative to the output root', async () => {
+    s3.on(ListObjectsV2Command, { Prefix: 'out/reports/' })
+      .resolvesOnce({
+        Contents: [{ Key: 'out/reports/2026-11-24/a.json', Size: 3, ETag: '"x"' }],
+        IsTruncated: true,
+        NextContinuationToken: 't1',
+      })
+      .resolvesOnce({ Contents: [{ Key: 'out/reports/2026-11-25/a.json', Size: 4 }], IsTruncated: false });
+
+    const listed = await sink.list('reports/');
+
+    expect(listed.map((o) => [o.key, o.size, o.etag])).toEqual([
+      ['reports/2026-11-24/a.json', 3, 'x'],
+      ['reports/2026-11-25/a.json', 4, null],
+    ]);
+    expect(s3).toHaveReceivedCommandWith(ListObjectsV2Command, {
+      Prefix: 'out/reports/',
+      ContinuationToken: 't1',
+    });
+  });
+
+  it('throws StoreUnreachableError naming the location when listing is denied', async () => {
+    s3.on(ListObjectsV2Command).rejects(serviceError('AccessDenied', 403, 'Access Denied'));
+    await expect(sink.list('history/')).rejects.toThrow(
+      /^cannot list s3:\/\/evidence\/out\/history\/: access denied/,
+    );
+  });
+});
+
 describe('S3LedgerStore', () => {
   const ledger = new S3LedgerStore({ client, bucket: BUCKET, key: 'usr/state/alert-ledger.json' });
 

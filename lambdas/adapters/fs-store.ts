@@ -8,7 +8,14 @@ import type { Stats } from 'node:fs';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { READ_DEADLINE_MS, WRITE_DEADLINE_MS } from '../constants';
-import type { ContentType, EvidenceStore, ListDrillsOptions, ObjectMeta, ReadResult, ReportSink } from '../ports';
+import type {
+  ContentType,
+  EvidenceStore,
+  ListDrillsOptions,
+  ObjectMeta,
+  ReadResult,
+  ReportSink,
+} from '../ports';
 import { ReportWriteError, StoreUnreachableError } from '../ports';
 import { withDeadline } from './deadline';
 import { describeFsError, errorCode, readBounded, resolveInside } from './fs-read';

@@ -15,7 +15,7 @@ import type {
   ReadResult,
   ReportSink,
 } from '../ports';
-import { DEFAULT_CONCURRENCY } from '../constants';
+import { DEFAULT_CONCURRENCY, MAX_LEDGER_BYTES } from '../constants';
 import { ReportWriteError, StoreUnreachableError } from '../ports';
 import { awsErrorInfo, describeAwsError, s3Location, unreachableMessage } from './aws-clients';
 
@@ -342,6 +342,22 @@ export interface S3LedgerStoreOptions {
 
 const CONFLICT_CODES = new Set(['PreconditionFailed', 'ConditionalRequestConflict']);
 
+class LedgerTooLargeError extends Error {}
+
+/** The ledger's body, capped at MAX_LEDGER_BYTES like the directory ledger (the monitor's own state, but bounded). */
+async function ledgerBytes(response: GetObjectCommandOutput): Promise<Uint8Array> {
+  const tooLarge = (): LedgerTooLargeError =>
+    new LedgerTooLargeError(`larger than ${MAX_LEDGER_BYTES} bytes`);
+  if (response.ContentLength !== undefined && response.ContentLength > MAX_LEDGER_BYTES) {
+    discard(response.Body);
+    throw tooLarge();
+  }
+  if (response.Body === undefined) return new Uint8Array(0);
+  const read = await readCapped(response.Body, MAX_LEDGER_BYTES);
+  if ('tooLarge' in read) throw tooLarge();
+  return read.bytes;
+}
+
 /**
  * The alert ledger as one S3 object, written with S3 conditional writes: `If-Match: <ETag>` when replacing
  * the version that was read, `If-None-Match: *` when creating it. The version is the ETag exactly as S3
@@ -363,9 +379,12 @@ export class S3LedgerStore implements LedgerStore {
   async read(): Promise<{ bytes: Uint8Array | null; version: string | null }> {
     try {
       const response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key }));
-      const bytes = response.Body ? await response.Body.transformToByteArray() : new Uint8Array(0);
-      return { bytes, version: response.ETag ?? null };
+      return { bytes: await ledgerBytes(response), version: response.ETag ?? null };
     } catch (error) {
+      if (error instanceof LedgerTooLargeError)
+        throw new ReportWriteError(`cannot read the alert ledger ${this.location} (${error.message})`, {
+          cause: error,
+        });
       if (isMissingKey(error) || (await isAbsentAfterDenied(this.client, this.bucket, this.key, error)))
         return { bytes: null, version: null };
       throw new ReportWriteError(
@@ -394,7 +413,9 @@ export class S3LedgerStore implements LedgerStore {
       return { kind: 'ok', version: response.ETag ?? null };
     } catch (error) {
       const info = awsErrorInfo(error);
-      if (CONFLICT_CODES.has(info.name) || info.status === 412 || info.status === 409)
+      // A replace (If-Match) whose object another run deleted in between answers 404: a conflict like a 412.
+      const replacedGone = expectedVersion !== null && isMissingKey(error);
+      if (CONFLICT_CODES.has(info.name) || info.status === 412 || info.status === 409 || replacedGone)
         return { kind: 'conflict' };
       throw new ReportWriteError(
         `cannot write the alert ledger ${this.location} (${describeAwsError(error)})`,

@@ -11,6 +11,7 @@ import {
 import type { ListObjectsV2CommandOutput } from '@aws-sdk/client-s3';
 import { sdkStreamMixin } from '@smithy/util-stream';
 import { mockClient } from 'aws-sdk-client-mock';
+import { MAX_LEDGER_BYTES } from '../../lambdas/constants';
 import 'aws-sdk-client-mock-jest';
 import { S3EvidenceStore, S3LedgerStore, S3ReportSink } from '../../lambdas/adapters/s3-store';
 import { ReportWriteError, StoreUnreachableError } from '../../lambdas/ports';
@@ -500,6 +501,18 @@ describe('S3LedgerStore', () => {
 
     expect(read.version).toBe('"v1"');
     expect(Buffer.from(read.bytes ?? []).toString()).toBe('{"a":1}');
+  });
+
+  it('refuses a ledger larger than its limit, announced by ContentLength, without reading the body', async () => {
+    s3.on(GetObjectCommand).resolves({ Body: body('{}'), ETag: '"v1"', ContentLength: MAX_LEDGER_BYTES + 1 });
+    await expect(ledger.read()).rejects.toThrow(
+      `cannot read the alert ledger s3://evidence/usr/state/alert-ledger.json (larger than ${MAX_LEDGER_BYTES} bytes)`,
+    );
+  });
+
+  it('takes a replace whose object was deleted meanwhile (404 on If-Match) as a conflict, not a failure', async () => {
+    s3.on(PutObjectCommand).rejects(new NoSuchKey({ message: 'gone', $metadata: { httpStatusCode: 404 } }));
+    expect(await ledger.write('{}', '"v1"')).toEqual({ kind: 'conflict' });
   });
 
   it('creates a new ledger with If-None-Match: *', async () => {

@@ -6,7 +6,7 @@
  * loopback — then runs the full `runMonitor` (no alerts) once in a fresh child process and prints one JSON
  * line per case. Then it builds the minified Lambda bundle and times its cold initialisation, and prints a
  * table and the targets for people. The `deep-history` case (`deep-history.ts`) counts the S3 requests of rows
- * with 5,000 drills of history. See the README, "Performance".
+ * with 5,000 drills of history. See docs/performance.md.
  *
  * stdout: the JSON lines (lines starting with `{`), `#` notes, then the human summary. stderr: progress.
  */
@@ -355,7 +355,7 @@ function summary(
       );
     print(
       '  wall/cpu: runMonitor only, in the case process (the emulator runs in the parent, its CPU is not counted);' +
-        ` peak RSS: the case process's high-water mark (${[...new Set(measured.map((c) => c.result.peakRssSource))].join(', ')}; see the README, Performance)`,
+        ` peak RSS: the case process's high-water mark (${[...new Set(measured.map((c) => c.result.peakRssSource))].join(', ')}; see docs/performance.md)`,
     );
     const rusage = (['fs', 's3'] as const)
       .map((store) => {

@@ -1,5 +1,5 @@
 /**
- * Synthetic evidence stores for the benchmark (CONTRACT §1-§3): a policy of `rows` rows with a pinned runbook
+ * Synthetic evidence stores for the benchmark (the layout and documents of docs/formats.md): a policy of `rows` rows with a pinned runbook
  * catalog, a cutover schedule with no window in force at `BENCH_NOW`, and `history` drills per row.
  *
  * Each row's drills are spaced one day apart (± 2 h) and end a few days before `BENCH_NOW`; about 3 % of the
@@ -91,7 +91,7 @@ export function policyRow(index: number): BenchRow {
     communicationChannels: incident ? ['#inc-bridge', '#status-page'] : ['#release-train'],
     maxResponseMinutes: incident ? 15 : 10,
     maxRecoveryMinutes: incident ? 60 : 45,
-    // Rows 0 (incident) and 1 (pre-cutover) are blocking, so the policy has the coverage CONTRACT §2 asks for.
+    // Rows 0 (incident) and 1 (pre-cutover) are blocking, so the policy has the blocking coverage it needs (no `coverage-missing`).
     blocking: index % 5 !== 2,
   };
 }

@@ -1,5 +1,5 @@
 /**
- * Alerting through the ledger (CONTRACT §6): claim → publish → settle, with optimistic concurrency on the ledger
+ * Alerting through the ledger (docs/rules.md, "Alerts"): claim → publish → settle, with optimistic concurrency on the ledger
  * so that overlapping or retried runs publish nothing twice. The decisions are the core's (`alert-plan.ts`,
  * `ledger.ts`); this file does the I/O and the retries on conflict.
  */

@@ -67,7 +67,7 @@ export const ROW_PROBLEMS = [
 ] as const;
 export type RowProblem = (typeof ROW_PROBLEMS)[number];
 
-/** `alertType` message attribute values (CONTRACT §6, §8). */
+/** `alertType` message attribute values (docs/formats.md, "Alert messages"). */
 export const ALERT_TYPES = [
   ...ROW_PROBLEMS,
   'policy-invalid',

@@ -18,7 +18,7 @@ import {
   SERVICE_NAME,
 } from '../lambdas/constants';
 
-/** The alert types the monitor publishes (CONTRACT §6), the allowed values of an owner's `alertTypes` filter. */
+/** The alert types the monitor publishes (docs/formats.md), the allowed values of an owner's `alertTypes` filter. */
 export const ALERT_TYPES: readonly string[] = CORE_ALERT_TYPES;
 
 /** Namespace, name and dimension of the heartbeat metric that the handler emits once per successful run. */
@@ -173,7 +173,7 @@ export interface ReadinessMonitorProps {
   readonly removalPolicy?: RemovalPolicy;
 }
 
-/** The defaults of `ReadinessMonitorProps`, in one place (documented in the README, "Default settings"). */
+/** The defaults of `ReadinessMonitorProps`, in one place (documented in docs/deploy.md, "Default settings"). */
 export const READINESS_MONITOR_DEFAULTS = {
   evidencePrefix: '',
   policyKey: DEFAULT_POLICY_KEY,

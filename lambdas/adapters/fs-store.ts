@@ -1,5 +1,5 @@
 /**
- * The local directory store: the same layout as S3 (CONTRACT §1), for the CLI and for tests. A store is often a
+ * The local directory store: the same layout as S3 (docs/formats.md), for the CLI and for tests. A store is often a
  * checkout of somebody's pull request, so it is read defensively: only regular files, never through a symbolic
  * link that leads outside the store, never more than the limit, never blocking, and every operation under a
  * deadline (`fs-read.ts`, `fs-write.ts`, `deadline.ts`).

@@ -1,5 +1,5 @@
 /**
- * Alerts to an SNS topic with PublishBatch (CONTRACT §6). Each alert is one message: JSON for machine
+ * Alerts to an SNS topic with PublishBatch (docs/formats.md, "Alert messages"). Each alert is one message: JSON for machine
  * subscribers (`default`), readable text for email subscribers (`email`), and message attributes that an
  * owner's subscription filter policy can match (`alertType`, `rowId`, `roles`, …). Entries that SNS fails
  * for a reason on its side, and whole calls that are throttled, are retried with exponential backoff;

@@ -1,4 +1,4 @@
-/** Flags of `usr-readiness` (CONTRACT §7), parsed with node's parseArgs and validated with zod. */
+/** Flags of `usr-readiness` (docs/cli.md), parsed with node's parseArgs and validated with zod. */
 import type { ParseArgsConfig } from 'node:util';
 import { parseArgs } from 'node:util';
 import * as z from 'zod';

@@ -1,5 +1,5 @@
 /**
- * Which alerts a run sends (CONTRACT §6, §8, §11), derived from transitions between the ledger and this run's
+ * Which alerts a run sends (docs/rules.md, "Alerts"), derived from transitions between the ledger and this run's
  * open problems, as healthchecks derives its notifications from flips:
  *
  * - a problem alerts when it first appears (`opened`), in any run;

@@ -1,5 +1,5 @@
 /**
- * The cadence and cutover rules of one row at `now` (CONTRACT §4): the latest success, when the next drill is
+ * The cadence and cutover rules of one row at `now` (docs/rules.md): the latest success, when the next drill is
  * due, and the row's status with the findings of every status that holds. Pure.
  */
 import { DEFAULT_CADENCE_DAYS, DEFAULT_WARN_DAYS } from '../constants';

@@ -1,4 +1,4 @@
-/** Drill evidence: key names, ordering, and whether one drill counts as successful for its row (CONTRACT §1, §3). Pure. */
+/** Drill evidence: key names, ordering, and whether one drill counts as successful for its row (docs/formats.md, docs/rules.md). Pure. */
 import { decodeJson, describeIssues, repeatedKeysReason } from './json-input';
 import type { DrillEvidence, PolicyRow } from './schemas';
 import { DrillEvidenceSchema } from './schemas';

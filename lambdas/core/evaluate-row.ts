@@ -1,4 +1,4 @@
-/** One row at `now` (CONTRACT §3, §4): evidence findings, status, remediation, and the row's report. Pure. */
+/** One row at `now` (docs/rules.md): evidence findings, status, remediation, and the row's report. Pure. */
 import type { RowProblem } from '../constants';
 import type { EvaluationParameters, SuccessfulDrill } from './cadence';
 import { lastSuccessOf, statusOf } from './cadence';

@@ -1,5 +1,5 @@
 /**
- * Findings about the evidence itself (CONTRACT §1, §3): nonconforming or mismatched keys, invalid, unreadable or
+ * Findings about the evidence itself (docs/formats.md, "Finding codes"): nonconforming or mismatched keys, invalid, unreadable or
  * future-dated artifacts. Pure.
  */
 import type { JudgedDrill } from './drills';

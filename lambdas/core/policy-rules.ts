@@ -1,6 +1,6 @@
 /**
- * The policy's own rules beyond its schema (CONTRACT §2, from the spec's "Incident/runbook policies MUST also
- * enforce"): role coverage of blocking rows, channels of incident rows, positive integer SLO budgets, pinned
+ * The policy's own rules beyond its schema (what the operational runbook contract requires of every
+ * policy; docs/formats.md, "Finding codes"): role coverage of blocking rows, channels of incident rows, positive integer SLO budgets, pinned
  * runbooks, and blocking coverage of the incident and cutover phases. One function per rule. Pure.
  */
 import type { Finding, PolicyRow } from './schemas';

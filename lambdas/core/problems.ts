@@ -14,7 +14,7 @@ export interface ProblemInput {
   readonly documentFindings: readonly Finding[];
   /** Problems covered by an active waiver, as `<rowId>\u0000<problem>`: they are present but silent. */
   readonly waived?: ReadonlySet<string>;
-  /** Expiring waivers to alert on (CONTRACT §8). */
+  /** Expiring waivers to alert on (`waiver-expiring`). */
   readonly expiringWaivers?: readonly {
     readonly rowId: string;
     readonly waiverId: string;

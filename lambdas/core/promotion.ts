@@ -1,4 +1,4 @@
-/** The go/no-go decision for the next cutover window (CONTRACT §4 "Promotion"). Pure. */
+/** The go/no-go decision for the next cutover window (docs/rules.md, "Promotion"). Pure. */
 import { BLOCKING_STATUSES } from '../constants';
 import type { Window } from './schedule';
 import type { Blocker, ConsumedEvidence, Finding, Promotion, RowReport } from './schemas';

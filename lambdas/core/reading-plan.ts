@@ -1,6 +1,6 @@
 /**
  * What to read of a row's drills: keys carry the completion instant, so a listing alone orders them and only
- * the newest few need a read (CONTRACT §1). Pure; the orchestrator (`collect-row.ts`) lists and reads.
+ * the newest few need a read (docs/performance.md, "Deep history"). Pure; the orchestrator (`collect-row.ts`) lists and reads.
  *
  * S3 lists keys in ascending order only. Rather than one listing of a row's whole older history when its recent
  * part holds no success (⌈n / 1000⌉ requests for n older keys), the history is listed backwards in windows:

@@ -1,5 +1,5 @@
 /**
- * Failed drills and their remediation (CONTRACT §4): every failed (or non-conforming) drill later than the last
+ * Failed drills and their remediation (docs/rules.md): every failed (or non-conforming) drill later than the last
  * success needs an owner and an ETA on a blocking row; a passed ETA without a successful rerun is overdue. Pure.
  */
 import type { JudgedDrill } from './drills';

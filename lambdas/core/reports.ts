@@ -1,4 +1,4 @@
-/** The three output documents (CONTRACT §5) and their keys. Pure and deterministic. */
+/** The three output documents (docs/formats.md, "Reports") and their keys. Pure and deterministic. */
 import type { EvaluationParameters } from './cadence';
 import type { RowEvaluation } from './evaluate-row';
 import type { DrillReport, Finding, Promotion, RowReport, Source, ValidationReport } from './schemas';

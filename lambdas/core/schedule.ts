@@ -1,4 +1,4 @@
-/** The cutover schedule and the readiness period of a window (CONTRACT §4). Pure. */
+/** The cutover schedule and the readiness period of a window (docs/rules.md). Pure. */
 import type { RepeatedKeys } from './json-input';
 import { decodeJson, describeIssues, duplicateKeyMessage, omittedDuplicateKeysMessage } from './json-input';
 import type { CutoverWindow, Finding } from './schemas';

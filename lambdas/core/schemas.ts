@@ -73,7 +73,7 @@ const MinutesSchema = z
   .nonnegative()
   .describe('Minutes, at least 0; fractions allowed and compared exactly with the row budget');
 
-/** One drill's evidence artifact (CONTRACT §3). Fields beyond the required ones are optional for validity. */
+/** One drill's evidence artifact (docs/formats.md). Fields beyond the required ones are optional for validity. */
 export const DrillEvidenceSchema = z.object({
   schemaVersion: z.literal(EVIDENCE_SCHEMA_VERSION),
   drillId: z.string().min(1),

@@ -1,4 +1,4 @@
-/** Policy validation (CONTRACT §2): every problem is a finding; nothing here throws on bad content. Pure. */
+/** Policy validation (docs/formats.md): every problem is a finding; nothing here throws on bad content. Pure. */
 import type { RepeatedKeys } from './json-input';
 import {
   decodeJson,

@@ -36,10 +36,10 @@ const runtime: EnvironmentPart = () => ({
   NODE_OPTIONS: '--enable-source-maps',
 });
 
-/** In the order of the README's "Function environment" table. */
+/** In the order of the "Function environment" table of docs/deploy.md. */
 const PARTS: readonly EnvironmentPart[] = [store, alerts, evaluation, runtime];
 
-/** The handler's environment (the contract in the README, "Function environment"). */
+/** The handler's environment (docs/deploy.md, "Function environment"). */
 export function functionEnvironment(sources: EnvironmentSources): Record<string, string> {
   return PARTS.reduce<Record<string, string>>((env, part) => ({ ...env, ...part(sources) }), {});
 }

@@ -1,5 +1,5 @@
 /**
- * Exactly-once alerting under overlapping runs (CONTRACT §6): several real `usr-readiness check` processes on the
+ * Exactly-once alerting under overlapping runs (docs/reliability.md): several real `usr-readiness check` processes on the
  * same 5,000-row store and the same `--out`, started together, each with its own JSON-lines alert file. Whatever
  * the interleaving, every alert is published by exactly one of them.
  */

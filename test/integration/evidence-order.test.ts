@@ -1,7 +1,7 @@
 /**
  * A drill under a nonconforming key is ordered by its LastModified, i.e. when it was uploaded, which is
  * always later than the drill itself. Uploading an old drill that way must not hide the newer drills of the
- * row: the latest success is the one with the latest `completedAt` (CONTRACT §4), and a newer failed drill of
+ * row: the latest success is the one with the latest `completedAt` (docs/rules.md), and a newer failed drill of
  * a blocking row without remediation blocks promotion.
  */
 import { PutObjectCommand } from '@aws-sdk/client-s3';

@@ -6,7 +6,7 @@ import { withDeadline } from './deadline';
 import { describeFsError } from './fs-read';
 import { appendText } from './fs-write';
 
-/** Prints one line per alert: `ALERT <alertType> <rowId> <subject>`. */
+/** Prints one line per alert: `ALERT <subject>` (the subject names the type and the row). */
 export class StreamAlertSink implements AlertSink {
   readonly location = 'stdout';
 

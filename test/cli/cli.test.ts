@@ -13,6 +13,8 @@ const NOW = '2026-11-25T06:00:00Z';
 const FILES = [
   'usr-incident-response-drill-report.json',
   'usr-operational-readiness-validation.json',
+  'usr-readiness-report.html',
+  'usr-readiness-rows.csv',
   'usr-rollback-drill-report.json',
 ];
 

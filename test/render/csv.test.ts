@@ -6,7 +6,7 @@ import { SHA, rowView } from '../fixtures/render/report-data';
 const HEADER =
   'rowId,phase,severityClass,blocking,status,dueAt,lastSuccessAt,lastSuccessKey,lastSuccessSha256,waiverId,findings';
 
-const readBack = (csv: string): string[][] => parse(csv, { bom: false, relax_quotes: false }) as string[][];
+const readBack = (csv: string): string[][] => parse(csv, { bom: false, relax_quotes: false });
 
 describe('renderCsv', () => {
   it('starts with exactly the contract header, with no byte-order mark, and ends lines with CRLF', () => {

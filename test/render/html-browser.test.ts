@@ -32,6 +32,33 @@ const NOW = Date.parse('2026-11-25T06:00:00Z');
 const DAYS_OF_HISTORY = 30;
 const ROWS = 12;
 
+/**
+ * What a script on the page might try (run in the page, as text: the tests are compiled without the DOM's types):
+ * an image, a style sheet and an inline script. Resolves with the directives the page's policy reported.
+ */
+const IN_PAGE_LOADS = `new Promise((resolve) => {
+  const seen = [];
+  document.addEventListener('securitypolicyviolation', (event) => {
+    seen.push(event.effectiveDirective);
+    if (seen.length === 3) resolve(seen.sort());
+  });
+  const image = new Image();
+  image.src = 'https://example.invalid/pixel.png';
+  const sheet = document.createElement('link');
+  sheet.rel = 'stylesheet';
+  sheet.href = 'https://example.invalid/style.css';
+  document.head.appendChild(sheet);
+  const script = document.createElement('script');
+  script.textContent = 'document.title = "injected"';
+  document.body.appendChild(script);
+})`;
+/** An image load, resolved once it failed (nothing answers on this machine). */
+const IN_PAGE_IMAGE = `new Promise((resolve) => {
+  const image = new Image();
+  image.onerror = () => resolve();
+  image.src = 'https://example.invalid/pixel.png';
+})`;
+
 let browser: Browser;
 let work: string;
 let reportUrl: string;
@@ -151,25 +178,7 @@ describe('the HTML report in Chromium', () => {
   it('refuses, by its Content-Security-Policy, to load anything a script on it asks for', async () => {
     const { context, page, routed, failed } = await open();
     try {
-      const violated = await page.evaluate(
-        () =>
-          new Promise<string[]>((resolve) => {
-            const seen: string[] = [];
-            document.addEventListener('securitypolicyviolation', (event) => {
-              seen.push(event.effectiveDirective);
-              if (seen.length === 3) resolve(seen.sort());
-            });
-            const image = new Image();
-            image.src = 'https://example.invalid/pixel.png';
-            const sheet = document.createElement('link');
-            sheet.rel = 'stylesheet';
-            sheet.href = 'https://example.invalid/style.css';
-            document.head.appendChild(sheet);
-            const script = document.createElement('script');
-            script.textContent = 'document.title = "injected"';
-            document.body.appendChild(script);
-          }),
-      );
+      const violated = await page.evaluate<string[]>(IN_PAGE_LOADS);
       expect(violated).toEqual(['img-src', 'script-src-elem', 'style-src-elem']);
       expect(await page.title()).not.toBe('injected');
       // Chromium announces the two loads, then blocks them before they reach the network.
@@ -186,14 +195,7 @@ describe('the HTML report in Chromium', () => {
   it('would see a load that leaves the page: with the policy bypassed, the same image reaches the network', async () => {
     const { context, page, routed } = await open({ bypassCSP: true });
     try {
-      await page.evaluate(
-        () =>
-          new Promise<void>((resolve) => {
-            const image = new Image();
-            image.onerror = () => resolve();
-            image.src = 'https://example.invalid/pixel.png';
-          }),
-      );
+      await page.evaluate<void>(IN_PAGE_IMAGE);
       expect(routed).toContain('https://example.invalid/pixel.png');
     } finally {
       await context.close();
@@ -205,9 +207,7 @@ describe('the HTML report in Chromium', () => {
     const { context, page } = await open({ bypassCSP: true });
     try {
       await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
-      const results = await page.evaluate(() =>
-        (window as unknown as { axe: { run: (context: Document) => Promise<AxeResults> } }).axe.run(document),
-      );
+      const results = await page.evaluate<AxeResults>('axe.run(document)');
       const serious = results.violations
         .filter((v) => v.impact === 'serious' || v.impact === 'critical')
         .map((v) => `${v.id}: ${v.help} (${v.nodes.length} node(s))`);

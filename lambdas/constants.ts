@@ -192,6 +192,7 @@ export const MAX_HISTORY_BYTES = 64 * 1024 * 1024;
 /** How many hex digits of a sha256 the HTML report shows (the CSV and the JSON reports carry all 64). */
 export const SHA256_SHOWN = 12;
 /** Names of the optional Glue database and tables over the history (Athena identifiers: lowercase, `_`). */
+export const HISTORY_DATABASE_NAME = 'usr_readiness';
 export const HISTORY_TABLE_NAME = 'row_history';
 export const CONSUMED_EVIDENCE_TABLE_NAME = 'consumed_evidence';
 /** First day of the `date` partition projection; a query's `date` filter picks the partitions actually read. */

@@ -17,6 +17,7 @@ import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
+import { auditNotes, runAuditBench } from './audit';
 import type { BundleFigures } from './bundle';
 import { COLD_INIT_RUNS, LAMBDA_ENTRY, measureBundle } from './bundle';
 import type { CaseInput, CaseResult } from './case-runner';
@@ -40,15 +41,15 @@ const S3_CASE_BUDGET_MS = 3 * 60_000;
 /** Any case still running after this is killed. */
 const CASE_TIMEOUT_MS = 10 * 60_000;
 
-const USAGE = `usage: npm run bench -- [--quick] [--only fs|s3|deep-history|ledger|bundle] [--s3-full]
+const USAGE = `usage: npm run bench -- [--quick] [--only fs|s3|deep-history|ledger|audit|bundle] [--s3-full]
   --quick          only the R=100 cases (and the deep-history case and the bundle)
   --only <part>    only the directory-store cases (fs), the S3 cases (s3), the S3 requests of rows with
                    5,000 drills of history (deep-history), the alert ledger's size at 16,000 rows and
-                   four runs racing on one S3 ledger (ledger) or the Lambda bundle (bundle);
-                   a comma-separated list selects several
+                   four runs racing on one S3 ledger (ledger), the HTML, CSV and history of 10,000 rows
+                   (audit) or the Lambda bundle (bundle); a comma-separated list selects several
   --s3-full        also run the S3 cases estimated to take over ${S3_CASE_BUDGET_MS / 60_000} minutes (R=1000 x H=1000)`;
 
-type Part = StoreKind | 'deep-history' | 'ledger' | 'bundle';
+type Part = StoreKind | 'deep-history' | 'ledger' | 'audit' | 'bundle';
 
 interface Options {
   readonly quick: boolean;
@@ -72,14 +73,14 @@ function parseOptions(argv: readonly string[]): Options {
     process.stdout.write(`${USAGE}\n`);
     process.exit(0);
   }
-  const all: Part[] = ['fs', 's3', 'deep-history', 'ledger', 'bundle'];
+  const all: Part[] = ['fs', 's3', 'deep-history', 'ledger', 'audit', 'bundle'];
   let parts = new Set<Part>(all);
   if (values.only !== undefined) {
     const wanted = values.only.split(',').map((p) => p.trim());
     const bad = wanted.filter((p) => !all.includes(p as Part));
     if (bad.length > 0)
       throw new Error(
-        `--only: unknown part ${bad.join(', ')} (expected fs, s3, deep-history, ledger or bundle)`,
+        `--only: unknown part ${bad.join(', ')} (expected fs, s3, deep-history, ledger, audit or bundle)`,
       );
     parts = new Set(wanted as Part[]);
   }
@@ -462,6 +463,12 @@ async function main(): Promise<void> {
       print(JSON.stringify(deep));
     }
     if (options.parts.has('ledger')) await runLedgerCases();
+    if (options.parts.has('audit')) {
+      progress('audit: rendering the HTML report, the CSV and the history of 10,000 rows');
+      const audit = runAuditBench();
+      print(JSON.stringify(audit));
+      for (const note of auditNotes(audit)) print(`# ${note}`);
+    }
     let bundle: BundleFigures | null = null;
     if (options.parts.has('bundle')) {
       progress(`bundling ${LAMBDA_ENTRY} and timing ${COLD_INIT_RUNS} cold starts`);

@@ -46,7 +46,7 @@ export const DEFAULT_SCHEDULE_KEY = 'schedule/cutover-windows.json';
 export const LEDGER_KEY = 'state/alert-ledger.json';
 /** Folders of the store the monitor reads (evidence) and writes (its own outputs). */
 export const INPUT_FOLDERS = ['policy/', 'schedule/', 'drills/'] as const;
-export const OUTPUT_FOLDERS = ['reports/', 'state/'] as const;
+export const OUTPUT_FOLDERS = ['reports/', 'state/', 'history/'] as const;
 
 // ---------------------------------------------------------------- closed sets
 
@@ -154,3 +154,46 @@ export const S3_BUCKET_NAME = /^(?!xn--)(?!.*-s3alias$)(?=.{3,63}$)[a-z0-9][a-z0
 /** A standard or FIFO SNS topic ARN in any partition (the callers refuse FIFO topics separately). */
 export const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/;
 export const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
+
+// ---------------------------------------------------------------- audit outputs (HTML, CSV, history, changes)
+
+/** The self-contained HTML report and the CSV of the rows, next to the JSON reports (CONTRACT §9). */
+export const HTML_REPORT_FILE = 'usr-readiness-report.html';
+export const CSV_REPORT_FILE = 'usr-readiness-rows.csv';
+/** The CSV's header, exactly (CONTRACT §9). */
+export const CSV_HEADER = [
+  'rowId',
+  'phase',
+  'severityClass',
+  'blocking',
+  'status',
+  'dueAt',
+  'lastSuccessAt',
+  'lastSuccessKey',
+  'lastSuccessSha256',
+  'waiverId',
+  'findings',
+] as const;
+/** Compliance history under the output root: `history/date=<YYYY-MM-DD>/rows.jsonl`, one line per row per day. */
+export const HISTORY_PREFIX = 'history/date=';
+export const HISTORY_FILE = 'rows.jsonl';
+/**
+ * The promotion's consumed evidence per day, `history/consumed-evidence/date=<YYYY-MM-DD>/consumed-evidence.jsonl`:
+ * outside the `history/date=…/` partitions, so a table over the rows never reads it.
+ */
+export const CONSUMED_EVIDENCE_PREFIX = 'history/consumed-evidence/date=';
+export const CONSUMED_EVIDENCE_FILE = 'consumed-evidence.jsonl';
+/** Days a row's strip shows in the HTML report, the run's own day included. */
+export const HISTORY_STRIP_DAYS = 90;
+/** History files read at once (each is parsed as it arrives, so this bounds the memory a run holds). */
+export const HISTORY_READ_CONCURRENCY = 8;
+/** A day's history file larger than this is not read: 10,000 rows take about 2.5 MiB. */
+export const MAX_HISTORY_BYTES = 64 * 1024 * 1024;
+/** How many hex digits of a sha256 the HTML report shows (the CSV and the JSON reports carry all 64). */
+export const SHA256_SHOWN = 12;
+/** Names of the optional Glue database and tables over the history (Athena identifiers: lowercase, `_`). */
+export const HISTORY_DATABASE_NAME = 'usr_readiness';
+export const HISTORY_TABLE_NAME = 'row_history';
+export const CONSUMED_EVIDENCE_TABLE_NAME = 'consumed_evidence';
+/** First day of the `date` partition projection; a query's `date` filter picks the partitions actually read. */
+export const HISTORY_PROJECTION_START = '2020-01-01';

@@ -6,6 +6,7 @@
 import { hostname } from 'node:os';
 import packageJson from '../package.json';
 import type { AlertOutcome } from './alerting';
+import { auditFiles, readAuditHistory, writeHistory } from './audit-outputs';
 import { alertThroughLedger } from './alerting';
 import { collectRow, mapConcurrent } from './collect-row';
 import { DEFAULT_CLAIM_TTL_MS, DEFAULT_POLICY_KEY, DEFAULT_SCHEDULE_KEY, LEDGER_KEY } from './constants';
@@ -188,6 +189,8 @@ export async function runMonitor(deps: MonitorDeps, options: MonitorOptions): Pr
   const rows = await evaluateRows(deps, inputs, options);
   const verdict = judgeRun(inputs.policy, inputs.schedule, rows, now, options.parameters);
   const alerting = await alertPhase(deps, inputs, rows, verdict);
+  const reportRows = rows.map((r) => r.report);
+  const history = await readAuditHistory(deps.reports, now, reportRows, verdict.promotion.decision);
   const reports = buildReports(
     {
       generatedAt: deps.clock().toISOString(),
@@ -203,12 +206,15 @@ export async function runMonitor(deps: MonitorDeps, options: MonitorOptions): Pr
     rows,
     verdict.promotion,
     alerting.section,
+    history.changes,
   );
   const { written, latestMoved } = await writeOutputs(deps.reports, now, [
     { file: VALIDATION_FILE, body: serialize(reports.validation), contentType: 'application/json' },
     { file: INCIDENT_FILE, body: serialize(reports.incident), contentType: 'application/json' },
     { file: ROLLBACK_FILE, body: serialize(reports.rollback), contentType: 'application/json' },
+    ...auditFiles(reports, history.strips),
   ]);
+  await writeHistory(deps.reports, now, reports);
   if (alerting.failure) throw alerting.failure;
   return {
     summary: summarize(now, reports, rows, verdict, alerting.outcome, written, latestMoved),

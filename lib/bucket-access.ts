@@ -65,8 +65,27 @@ function ledgerReadWrite({ reportsPrefix: rp }: StorePaths): Partial<BucketAcces
   };
 }
 
+function historyReadWrite({ reportsPrefix: rp }: StorePaths): Partial<BucketAccess> {
+  const pattern = `${rp}history/*`;
+  return {
+    list: [pattern],
+    read: [pattern],
+    write: [pattern],
+    wildcardReasons: {
+      [pattern]: `the compliance history under '${rp}history/' is listed and read back (s3:ListBucket, s3:GetObject: the earlier days of the report's changes and 90-day strips) and written once a day (s3:PutObject, history/date=<date>/rows.jsonl), keys named by the run date`,
+    },
+  };
+}
+
 /** In statement order: the order of the resources in each S3 statement follows it. */
-const GRANTS: readonly Grant[] = [policyRead, scheduleRead, drillsRead, reportsWrite, ledgerReadWrite];
+const GRANTS: readonly Grant[] = [
+  policyRead,
+  scheduleRead,
+  drillsRead,
+  reportsWrite,
+  ledgerReadWrite,
+  historyReadWrite,
+];
 
 /** The union of the grants, each list without duplicates, in grant order. */
 export function bucketAccessOf(paths: StorePaths): BucketAccess {

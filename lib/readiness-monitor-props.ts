@@ -13,6 +13,9 @@ import {
   DEFAULT_SCHEDULE_TIME_ZONE,
   DEFAULT_SCHEDULE_KEY,
   DEFAULT_WARN_DAYS,
+  CONSUMED_EVIDENCE_TABLE_NAME,
+  HISTORY_DATABASE_NAME,
+  HISTORY_TABLE_NAME,
   METRIC_NAMES,
   METRICS_NAMESPACE,
   SERVICE_NAME,
@@ -56,6 +59,25 @@ export interface ReadinessMonitorOwner {
    * @default - no filter on alert types
    */
   readonly alertTypes?: string[];
+}
+
+/** Names of the Glue database and tables over the compliance history (Athena identifiers: lowercase letters, digits, `_`). */
+export interface ReadinessMonitorHistoryTable {
+  /**
+   * The Glue database, created by the construct (one per account and region: give a second monitor its own).
+   * @default - 'usr_readiness'
+   */
+  readonly databaseName?: string;
+  /**
+   * The table of the rows' daily history (`history/date=<date>/rows.jsonl`).
+   * @default - 'row_history'
+   */
+  readonly tableName?: string;
+  /**
+   * The table of the evidence each day's decision consumed (`history/consumed-evidence/date=<date>/…`).
+   * @default - 'consumed_evidence'
+   */
+  readonly evidenceTableName?: string;
 }
 
 export interface ReadinessMonitorProps {
@@ -171,6 +193,14 @@ export interface ReadinessMonitorProps {
    * @default - RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * A Glue database and two tables over the compliance history under `<reportsPrefix>history/`, with partition
+   * projection on `date`, so that Athena can query it as soon as the stack is deployed (docs/audit-outputs.md has
+   * the queries). `true` uses the default names. Querying needs Athena, read access to the bucket and, for a KMS
+   * bucket, decrypt on its key: the construct grants no reader.
+   * @default - false (no Glue resources)
+   */
+  readonly historyTable?: boolean | ReadinessMonitorHistoryTable;
 }
 
 /** The defaults of `ReadinessMonitorProps`, in one place (documented in docs/deploy.md, "Default settings"). */
@@ -193,4 +223,7 @@ export const READINESS_MONITOR_DEFAULTS = {
   lambdaMaxEventAgeHours: 6,
   heartbeatHours: 26,
   removalPolicy: RemovalPolicy.RETAIN,
+  historyDatabaseName: HISTORY_DATABASE_NAME,
+  historyTableName: HISTORY_TABLE_NAME,
+  historyEvidenceTableName: CONSUMED_EVIDENCE_TABLE_NAME,
 } as const;

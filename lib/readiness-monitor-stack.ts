@@ -21,6 +21,7 @@ export const CONTEXT_KEYS = [
   'cadenceDays',
   'warnDays',
   'objectLockDays',
+  'historyTable',
 ] as const;
 
 export type ContextKey = (typeof CONTEXT_KEYS)[number];
@@ -38,6 +39,8 @@ export interface MonitorContext {
   readonly cadenceDays?: number;
   readonly warnDays?: number;
   readonly objectLockDays?: number;
+  /** A Glue database and tables over the compliance history (Athena). */
+  readonly historyTable?: boolean;
 }
 
 /**
@@ -45,7 +48,8 @@ export interface MonitorContext {
  * `evidenceBucketName` (import an existing bucket instead of creating one) and `evidenceBucketKeyArn`,
  * `evidencePrefix`, `reportsPrefix`, `owners` (JSON array of `{ email, roles?, runbookIds?, severityClasses?,
  * alertTypes? }`), `opsEmails` (JSON array of addresses for the alarm topic), `scheduleExpression`,
- * `scheduleTimeZone`, `cadenceDays`, `warnDays`, `objectLockDays`.
+ * `scheduleTimeZone`, `cadenceDays`, `warnDays`, `objectLockDays`, `historyTable` (`true`: Glue tables over the
+ * compliance history).
  */
 export class ReadinessMonitorStack extends Stack {
   public readonly monitor: ReadinessMonitor;
@@ -63,6 +67,8 @@ export class ReadinessMonitorStack extends Stack {
     new CfnOutput(this, 'OpsTopicArn', { value: this.monitor.opsTopic.topicArn });
     new CfnOutput(this, 'FunctionName', { value: this.monitor.lambdaFunction.functionName });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.monitor.deadLetterQueue.queueUrl });
+    if (this.monitor.historyDatabase)
+      new CfnOutput(this, 'HistoryDatabaseName', { value: this.monitor.historyDatabase.ref });
   }
 
   private monitorProps(context: MonitorContext): ReadinessMonitorProps {
@@ -77,6 +83,7 @@ export class ReadinessMonitorStack extends Stack {
         : {}),
       owners: context.owners,
       opsEmails: context.opsEmails,
+      ...(context.historyTable !== undefined ? { historyTable: context.historyTable } : {}),
     };
   }
 
@@ -119,6 +126,7 @@ export function parseMonitorContext(get: (key: ContextKey) => unknown): MonitorC
   const reportsPrefix = optionalString(get, 'reportsPrefix', true);
   const cadenceDays = optionalWholeNumber(get, 'cadenceDays', 1);
   const warnDays = optionalWholeNumber(get, 'warnDays', 0);
+  const historyTable = optionalBoolean(get, 'historyTable');
 
   return {
     ...bucket.named,
@@ -130,7 +138,17 @@ export function parseMonitorContext(get: (key: ContextKey) => unknown): MonitorC
     ...(cadenceDays !== undefined ? { cadenceDays } : {}),
     ...(warnDays !== undefined ? { warnDays } : {}),
     ...bucket.objectLock,
+    ...(historyTable !== undefined ? { historyTable } : {}),
   };
+}
+
+/** `true` / `false` from cdk.json, or `"true"` / `"false"` from the command line. */
+function optionalBoolean(get: (key: ContextKey) => unknown, key: ContextKey): boolean | undefined {
+  const value = get(key);
+  if (value === undefined || value === null || value === '') return undefined;
+  if (value === true || value === 'true') return true;
+  if (value === false || value === 'false') return false;
+  throw new Error(`context ${key} must be true or false, got ${show(value)}`);
 }
 
 type BucketContext = Pick<MonitorContext, 'evidenceBucketName' | 'evidenceBucketKeyArn'>;

@@ -1,4 +1,5 @@
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as glue from 'aws-cdk-lib/aws-glue';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
@@ -10,6 +11,7 @@ import { Construct } from 'constructs';
 import { buildAlarms } from './builders/alarms';
 import { buildDeadLetterQueue } from './builders/dead-letter-queue';
 import { buildFunction } from './builders/function';
+import { buildHistoryTables } from './builders/history-table';
 import { buildSchedule } from './builders/schedule';
 import { buildStorage } from './builders/storage';
 import { subscribeRecipients } from './builders/subscriptions';
@@ -19,7 +21,11 @@ import { resolveConfig } from './resolve-config';
 
 export { flattenReference } from './cdk-nag';
 export { ALERT_TYPES, READINESS_MONITOR_DEFAULTS, RUN_SUCCEEDED_METRIC } from './readiness-monitor-props';
-export type { ReadinessMonitorOwner, ReadinessMonitorProps } from './readiness-monitor-props';
+export type {
+  ReadinessMonitorHistoryTable,
+  ReadinessMonitorOwner,
+  ReadinessMonitorProps,
+} from './readiness-monitor-props';
 
 /**
  * A daily, least-privilege readiness monitor: EventBridge Scheduler invokes the `daily-check` function,
@@ -57,6 +63,12 @@ export class ReadinessMonitor extends Construct {
   public readonly deadLetterAlarm: cloudwatch.Alarm;
   /** No `RunSucceeded` datapoint for 26 hours. */
   public readonly heartbeatAlarm: cloudwatch.Alarm;
+  /** The Glue database over the compliance history; undefined unless `historyTable` is set. */
+  public readonly historyDatabase?: glue.CfnDatabase;
+  /** The Glue table of the rows' daily history; undefined unless `historyTable` is set. */
+  public readonly historyTable?: glue.CfnTable;
+  /** The Glue table of each day's consumed evidence; undefined unless `historyTable` is set. */
+  public readonly consumedEvidenceTable?: glue.CfnTable;
 
   constructor(scope: Construct, id: string, props: ReadinessMonitorProps = {}) {
     super(scope, id);
@@ -72,6 +84,7 @@ export class ReadinessMonitor extends Construct {
     const daily = buildFunction(this, { config, storage, topics, deadLetterQueue });
     const schedule = buildSchedule(this, { config, fn: daily.fn, deadLetterQueue });
     const alarms = buildAlarms(this, { fn: daily.fn, deadLetterQueue, opsTopic: topics.opsTopic });
+    const history = buildHistoryTables(this, config, storage.evidenceBucket);
 
     this.evidenceBucket = storage.evidenceBucket;
     this.accessLogsBucket = storage.accessLogsBucket;
@@ -85,5 +98,8 @@ export class ReadinessMonitor extends Construct {
     this.errorsAlarm = alarms.errorsAlarm;
     this.deadLetterAlarm = alarms.deadLetterAlarm;
     this.heartbeatAlarm = alarms.heartbeatAlarm;
+    this.historyDatabase = history?.database;
+    this.historyTable = history?.rowsTable;
+    this.consumedEvidenceTable = history?.evidenceTable;
   }
 }

@@ -7,7 +7,11 @@ import { MAX_CONCURRENCY } from '../lambdas/constants';
 import { bucketAccessOf } from './bucket-access';
 import type { BucketAccess, StorePaths } from './bucket-access';
 import { ALERT_TYPES, READINESS_MONITOR_DEFAULTS } from './readiness-monitor-props';
-import type { ReadinessMonitorOwner, ReadinessMonitorProps } from './readiness-monitor-props';
+import type {
+  ReadinessMonitorHistoryTable,
+  ReadinessMonitorOwner,
+  ReadinessMonitorProps,
+} from './readiness-monitor-props';
 
 /** The props with their defaults applied and checked: what the builders work from. */
 export interface ResolvedConfig extends StorePaths {
@@ -28,6 +32,14 @@ export interface ResolvedConfig extends StorePaths {
   readonly bucketAccess: BucketAccess;
   /** The resources the caller brought; each one absent here is created by the construct. */
   readonly imported: ImportedResources;
+  /** The Glue database and tables over the history, or null for none. */
+  readonly historyTable: HistoryTableNames | null;
+}
+
+export interface HistoryTableNames {
+  readonly databaseName: string;
+  readonly tableName: string;
+  readonly evidenceTableName: string;
 }
 
 export interface ImportedResources {
@@ -70,7 +82,35 @@ export function resolveConfig(props: ReadinessMonitorProps): ResolvedConfig {
     opsEmails,
     bucketAccess: bucketAccessOf(paths),
     imported: importedOf(props),
+    historyTable: resolveHistoryTable(props.historyTable),
   };
+}
+
+/** A Glue (and Athena) name: lowercase letters, digits and underscores, starting with a letter. */
+const GLUE_NAME = /^[a-z][a-z0-9_]{0,254}$/;
+
+function resolveHistoryTable(option: ReadinessMonitorProps['historyTable']): HistoryTableNames | null {
+  if (option === undefined || option === false) return null;
+  const named: ReadinessMonitorHistoryTable = option === true ? {} : option;
+  const names: HistoryTableNames = {
+    databaseName: named.databaseName ?? d.historyDatabaseName,
+    tableName: named.tableName ?? d.historyTableName,
+    evidenceTableName: named.evidenceTableName ?? d.historyEvidenceTableName,
+  };
+  for (const field of ['databaseName', 'tableName', 'evidenceTableName'] as const) {
+    const name = names[field];
+    if (Token.isUnresolved(name) || !GLUE_NAME.test(name)) {
+      throw new Error(
+        `historyTable.${field} must be a literal glue name (lowercase letters, digits and '_', starting with a letter), got '${name}'`,
+      );
+    }
+  }
+  if (names.tableName === names.evidenceTableName) {
+    throw new Error(
+      `historyTable.tableName and evidenceTableName must differ, both are '${names.tableName}'`,
+    );
+  }
+  return names;
 }
 
 function resolvePaths(props: ReadinessMonitorProps): StorePaths {

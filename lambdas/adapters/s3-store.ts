@@ -320,7 +320,15 @@ export class S3ReportSink implements ReportSink {
     const fullKey = this.prefix + key;
     try {
       await this.client.send(
-        new PutObjectCommand({ Bucket: this.bucket, Key: fullKey, Body: body, ContentType: contentType }),
+        // The length is sent explicitly: for an empty body (a day with no consumed evidence) the SDK cannot tell it
+        // and warns on stderr about a stream of unknown length.
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: fullKey,
+          Body: body,
+          ContentType: contentType,
+          ContentLength: Buffer.byteLength(body, 'utf8'),
+        }),
       );
     } catch (error) {
       throw new ReportWriteError(

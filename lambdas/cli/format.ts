@@ -1,6 +1,7 @@
 /** Human output of the CLI: one line per row, then the decision. */
 import type { RunResult } from '../monitor';
 import type { Finding, RowReport } from '../core/schemas';
+import { formatChanges } from './format-changes';
 
 function pad(text: string, width: number): string {
   return text.length >= width ? text : text + ' '.repeat(width - text.length);
@@ -46,6 +47,7 @@ export function formatTable(result: RunResult): string {
   );
   for (const blocker of p.blockers)
     lines.push(`  blocker ${blocker.code}${blocker.rowId ? ` ${blocker.rowId}` : ''}: ${blocker.message}`);
+  lines.push(formatChanges(v.changes));
   if (v.alerts) {
     lines.push(
       `alerts: ${result.summary.alertsPublished} published to ${v.alerts.sink}${v.alerts.undelivered.length ? `, ${v.alerts.undelivered.length} undelivered` : ''}`,

@@ -2,9 +2,11 @@
 import * as z from 'zod';
 import {
   AlertSchema,
+  ConsumedEvidenceRecordSchema,
   CutoverScheduleSchema,
   DrillEvidenceSchema,
   DrillReportSchema,
+  HistoryRecordSchema,
   LedgerSchema,
   PolicyFileSchema,
   ValidationReportSchema,
@@ -18,6 +20,11 @@ const DOCUMENTS = {
   'usr-drill-report.schema.json': { schema: DrillReportSchema, io: 'output' },
   'usr-readiness-alert.schema.json': { schema: AlertSchema, io: 'output' },
   'usr-readiness-alert-ledger.schema.json': { schema: LedgerSchema, io: 'output' },
+  'usr-readiness-history-record.schema.json': { schema: HistoryRecordSchema, io: 'output' },
+  'usr-readiness-consumed-evidence-record.schema.json': {
+    schema: ConsumedEvidenceRecordSchema,
+    io: 'output',
+  },
 } as const;
 
 /** File name → pretty-printed JSON Schema text (with a final newline). */

@@ -1,7 +1,15 @@
 /** The three output documents (docs/formats.md, "Reports") and their keys. Pure and deterministic. */
 import type { EvaluationParameters } from './cadence';
 import type { RowEvaluation } from './evaluate-row';
-import type { DrillReport, Finding, Promotion, RowReport, Source, ValidationReport } from './schemas';
+import type {
+  Changes,
+  DrillReport,
+  Finding,
+  Promotion,
+  RowReport,
+  Source,
+  ValidationReport,
+} from './schemas';
 import { statusCounts } from './evaluate-run';
 import { compare } from './order';
 import { isoInstant } from './time';
@@ -74,6 +82,7 @@ export function buildReports(
   rows: readonly RowEvaluation[],
   promotion: Promotion,
   alerts: ValidationReport['alerts'],
+  changes: Changes,
 ): ReportSet {
   const reports = rows.map((r) => r.report);
   const errors = documentFindings.filter((f) => f.severity === 'error').length;
@@ -89,6 +98,7 @@ export function buildReports(
       },
       promotion,
       alerts,
+      changes,
     },
     incident: drillReport(
       input,

@@ -208,6 +208,22 @@ export const AlertDeliverySchema = z.object({
   ),
 });
 
+export const DecisionSchema = z.enum(['go', 'no-go']);
+export type Decision = z.infer<typeof DecisionSchema>;
+
+/**
+ * What changed since the most recent earlier day with history (never an earlier run of the same day, so a rerun
+ * writes the same bytes): the decision, and each row whose status differs. `from: null` is a row that had no
+ * record that day (new in the policy), `to: null` a row that is no longer in the policy. `since: null`: no
+ * earlier day has history; then `decision.from` is null and `rows` is empty.
+ */
+export const ChangesSchema = z.object({
+  since: z.iso.date().nullable(),
+  decision: z.object({ from: DecisionSchema.nullable(), to: DecisionSchema }),
+  rows: z.array(z.object({ rowId: z.string(), from: StatusSchema.nullable(), to: StatusSchema.nullable() })),
+});
+export type Changes = z.infer<typeof ChangesSchema>;
+
 export const ValidationReportSchema = z.object({
   ...reportHeader,
   findings: z.array(FindingSchema),
@@ -219,6 +235,7 @@ export const ValidationReportSchema = z.object({
   }),
   promotion: PromotionSchema,
   alerts: AlertDeliverySchema.nullable(),
+  changes: ChangesSchema,
 });
 export type ValidationReport = z.infer<typeof ValidationReportSchema>;
 
@@ -358,3 +375,33 @@ export const LedgerV1Schema = z.object({
   lastSummary: z.string().nullable(),
   pending: z.array(z.object({ id: z.string(), alertType: z.string() })),
 });
+
+// ---------------------------------------------------------------- audit outputs (history)
+
+/**
+ * One line of `history/date=<YYYY-MM-DD>/rows.jsonl`: one row on one day (CONTRACT §9). `findings` are the row's
+ * finding codes (each once, in the report's order); `waived` is true when an active waiver covers at least one of
+ * them; `decision` is the day's promotion decision.
+ */
+export const HistoryRecordSchema = z.object({
+  date: z.iso.date(),
+  asOf: isoDateTime,
+  rowId: z.string(),
+  phase: PhaseSchema,
+  blocking: z.boolean(),
+  status: StatusSchema,
+  dueAt: z.string().nullable(),
+  findings: z.array(FindingCodeSchema),
+  waived: z.boolean(),
+  decision: DecisionSchema,
+});
+export type HistoryRecord = z.infer<typeof HistoryRecordSchema>;
+
+/** One line of `history/consumed-evidence/date=<YYYY-MM-DD>/consumed-evidence.jsonl`: evidence the day's decision consumed. */
+export const ConsumedEvidenceRecordSchema = ConsumedEvidenceSchema.extend({
+  date: z.iso.date(),
+  asOf: isoDateTime,
+  decision: DecisionSchema,
+  windowId: z.string().nullable(),
+});
+export type ConsumedEvidenceRecord = z.infer<typeof ConsumedEvidenceRecordSchema>;

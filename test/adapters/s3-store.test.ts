@@ -436,6 +436,13 @@ describe('S3ReportSink', () => {
     });
   });
 
+  it('sends the length of the body, also of an empty one', async () => {
+    s3.on(PutObjectCommand).resolves({ ETag: '"e"' });
+    await sink.put('history/x.jsonl', '', 'application/x-ndjson');
+    await sink.put('reports/x.json', 'é', 'application/json');
+    expect(s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input.ContentLength)).toEqual([0, 2]);
+  });
+
   it('throws ReportWriteError naming s3://bucket/key when the write fails', async () => {
     s3.on(PutObjectCommand).rejects(serviceError('AccessDenied', 403, 'Access Denied'));
 

@@ -13,6 +13,8 @@ const NOW = '2026-11-25T06:00:00Z';
 const FILES = [
   'usr-incident-response-drill-report.json',
   'usr-operational-readiness-validation.json',
+  'usr-readiness-report.html',
+  'usr-readiness-rows.csv',
   'usr-rollback-drill-report.json',
 ];
 
@@ -56,6 +58,16 @@ describe('usr-readiness check', () => {
     const incident = DrillReportSchema.parse(readJson(path.join(store, 'reports', 'latest', FILES[0]!)));
     expect(incident.drillType).toBe('incident');
     expect(incident.rows.map((r) => r.rowId)).toEqual([...incident.rows.map((r) => r.rowId)].sort());
+  });
+
+  it('shows in the table what changed since the previous day with history', () => {
+    const store = exampleCopy();
+    const first = run(['check', '--store', store, '--now', '2026-11-24T06:00:00Z', '--exit-zero', '-q']);
+    expect(first.stdout).toContain('\nchanges: none recorded (no earlier day has history)\n');
+    const second = run(['check', '--store', store, '--now', NOW, '--exit-zero', '-q']);
+    expect(second.stdout).toContain(
+      '\nchanges since 2026-11-24: incident-sev2-escalation compliant → due-soon\n',
+    );
   });
 
   it('exits 0 on no-go with --exit-zero', () => {

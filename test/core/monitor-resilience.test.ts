@@ -211,6 +211,7 @@ describe('runMonitor resilience', () => {
       JSON.parse(reports.files.get('reports/latest/usr-operational-readiness-validation.json') ?? 'null'),
     );
     expect(validation.alerts?.error).toContain('cannot read the alert ledger');
-    expect(reports.files.size).toBe(6);
+    // Five reports for the day and as latest, and the day's two history files.
+    expect(reports.files.size).toBe(12);
   });
 });

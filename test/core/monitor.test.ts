@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { FsEvidenceStore, FsLedgerStore, FsReportSink } from '../../lambdas/adapters/fs-store';
+import { CSV_REPORT_FILE, HTML_REPORT_FILE } from '../../lambdas/constants';
 import { DEFAULT_PARAMETERS } from '../../lambdas/core/cadence';
 import { INCIDENT_FILE, REPORT_FILES, ROLLBACK_FILE, VALIDATION_FILE } from '../../lambdas/core/reports';
 import type { DrillReport, ValidationReport } from '../../lambdas/core/schemas';
@@ -121,17 +122,19 @@ afterAll(removeTempDirs);
 
 describe('runMonitor', () => {
   describe('with every blocking row covered', () => {
-    it('decides go and writes the three reports for the day and as latest', async () => {
+    it('decides go and writes the three reports, the HTML report and the CSV for the day and as latest', async () => {
       const { out, result } = await check(HEALTHY);
       expect(result.summary).toMatchObject({ decision: 'go', rows: 2, blockers: 0, errors: 0, warnings: 0 });
       expect(result.summary.reportKeys).toEqual(
         // The day's folder first, then latest/, whose validation report (the mark of its asOf) goes last.
         [
-          ...REPORT_FILES.map((file) => `reports/2026-11-25/${file}`),
-          ...[INCIDENT_FILE, ROLLBACK_FILE, VALIDATION_FILE].map((file) => `reports/latest/${file}`),
+          ...[...REPORT_FILES, HTML_REPORT_FILE, CSV_REPORT_FILE].map((file) => `reports/2026-11-25/${file}`),
+          ...[INCIDENT_FILE, ROLLBACK_FILE, HTML_REPORT_FILE, CSV_REPORT_FILE, VALIDATION_FILE].map(
+            (file) => `reports/latest/${file}`,
+          ),
         ],
       );
-      for (const file of REPORT_FILES) {
+      for (const file of [...REPORT_FILES, HTML_REPORT_FILE, CSV_REPORT_FILE]) {
         const dated = await fs.readFile(path.join(out, 'reports', '2026-11-25', file), 'utf8');
         const latest = await fs.readFile(path.join(out, 'reports', 'latest', file), 'utf8');
         expect(latest).toBe(dated);

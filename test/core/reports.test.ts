@@ -11,7 +11,7 @@ import {
   reportKeys,
   serialize,
 } from '../../lambdas/core/reports';
-import type { Finding } from '../../lambdas/core/schemas';
+import type { Changes, Finding } from '../../lambdas/core/schemas';
 import { DrillReportSchema, ValidationReportSchema } from '../../lambdas/core/schemas';
 import { DAY, PARAMS, at, incidentRow, iso, rollbackRow, success } from '../fixtures/core/builders';
 
@@ -52,7 +52,12 @@ const promotion = decidePromotion(
   evaluations.map((e) => e.report),
   null,
 );
-const build = () => buildReports(header, findings, 5, evaluations, promotion, null);
+const changes: Changes = {
+  since: '2026-11-24',
+  decision: { from: 'go', to: 'no-go' },
+  rows: [{ rowId: 'rb-post', from: 'due-soon', to: 'overdue' }],
+};
+const build = () => buildReports(header, findings, 5, evaluations, promotion, null, changes);
 
 describe('reportDate', () => {
   it('is the UTC date of now', () => {
@@ -111,6 +116,7 @@ describe('buildReports', () => {
     expect(reports.validation.findings).toEqual(findings);
     expect(reports.validation.promotion).toBe(promotion);
     expect(reports.validation.alerts).toBeNull();
+    expect(reports.validation.changes).toBe(changes);
   });
 
   it('puts incident rows in the incident report, sorted by id', () => {
@@ -140,7 +146,7 @@ describe('buildReports', () => {
   });
 
   it('is the same for the same inputs whatever the order of the rows', () => {
-    const reversed = buildReports(header, findings, 5, [...evaluations].reverse(), promotion, null);
+    const reversed = buildReports(header, findings, 5, [...evaluations].reverse(), promotion, null, changes);
     expect(serialize(reversed.incident)).toBe(serialize(build().incident));
     expect(serialize(reversed.rollback)).toBe(serialize(build().rollback));
   });

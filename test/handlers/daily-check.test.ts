@@ -178,9 +178,18 @@ const REPORT_KEYS = [
   'reports/2026-11-25/usr-operational-readiness-validation.json',
   'reports/2026-11-25/usr-incident-response-drill-report.json',
   'reports/2026-11-25/usr-rollback-drill-report.json',
+  'reports/2026-11-25/usr-readiness-report.html',
+  'reports/2026-11-25/usr-readiness-rows.csv',
   'reports/latest/usr-incident-response-drill-report.json',
   'reports/latest/usr-rollback-drill-report.json',
+  'reports/latest/usr-readiness-report.html',
+  'reports/latest/usr-readiness-rows.csv',
   'reports/latest/usr-operational-readiness-validation.json',
+];
+/** The day's compliance history, written after the reports. */
+const HISTORY_KEYS = [
+  'history/date=2026-11-25/rows.jsonl',
+  'history/consumed-evidence/date=2026-11-25/consumed-evidence.jsonl',
 ];
 
 beforeEach(() => {
@@ -321,7 +330,7 @@ describe('daily-check handler', () => {
 
     expect(summary.alertsPublished).toBe(0);
     expect(sns).not.toHaveReceivedAnyCommand();
-    expect(putKeys()).toEqual(REPORT_KEYS.map((k) => `usr/${k}`));
+    expect(putKeys()).toEqual([...REPORT_KEYS, ...HISTORY_KEYS].map((k) => `usr/${k}`));
   });
 
   it('writes reports and the ledger under REPORTS_PREFIX', async () => {
@@ -332,7 +341,10 @@ describe('daily-check handler', () => {
     await handler({ now: NOW });
 
     expect(putKeys()).toEqual(
-      expect.arrayContaining(['out/state/alert-ledger.json', ...REPORT_KEYS.map((k) => `out/${k}`)]),
+      expect.arrayContaining([
+        'out/state/alert-ledger.json',
+        ...[...REPORT_KEYS, ...HISTORY_KEYS].map((k) => `out/${k}`),
+      ]),
     );
     expect(putKeys().every((k) => k.startsWith('out/'))).toBe(true);
   });

@@ -27,8 +27,9 @@ const CONFIGURATIONS: Record<string, Record<string, unknown>> = {
     owners: [{ email: 'ic@example.com', roles: ['incident-commander'], severityClasses: ['sev1'] }],
     opsEmails: ['oncall@example.com'],
   },
-  'object lock, custom schedule and owners': {
+  'object lock, custom schedule, owners and the history tables': {
     objectLockDays: 365,
+    historyTable: true,
     scheduleExpression: 'cron(0 5 ? * MON-FRI *)',
     scheduleTimeZone: 'Europe/Berlin',
     owners: [{ email: 'audit@example.com' }],
@@ -133,6 +134,7 @@ describe('cdk-nag acknowledgements', () => {
       'Usr/Monitor/DeadLetterQueue Serverless-SQSRedrivePolicy',
       'Usr/Monitor/FunctionRole AwsSolutions-IAM5[Resource::*]',
       'Usr/Monitor/FunctionRole AwsSolutions-IAM5[Resource::<MonitorEvidenceBucketFD795992.Arn>/drills/*]',
+      'Usr/Monitor/FunctionRole AwsSolutions-IAM5[Resource::<MonitorEvidenceBucketFD795992.Arn>/history/*]',
       'Usr/Monitor/FunctionRole AwsSolutions-IAM5[Resource::<MonitorEvidenceBucketFD795992.Arn>/reports/*]',
       'Usr/Monitor/FunctionRole AwsSolutions-IAM5[Resource::<MonitorEvidenceBucketFD795992.Arn>/state/*]',
       'Usr/Monitor/SchedulerRole AwsSolutions-IAM5[Resource::<MonitorDailyCheckE3A9181D.Arn>:*]',

@@ -82,6 +82,13 @@ const OBJECT_LOCK_WITH_SUBSCRIPTIONS = [
   'MonitorTopicKeyD0C78FC1 AWS::KMS::Key',
 ];
 
+const WITH_HISTORY_TABLES = [
+  ...DEFAULT_STACK,
+  'MonitorHistoryDatabase1997A6D1 AWS::Glue::Database',
+  'MonitorHistoryEvidenceTable30DDDEAC AWS::Glue::Table',
+  'MonitorHistoryRowsTableA2A6904F AWS::Glue::Table',
+].sort();
+
 /** `LogicalId Type` of every resource in the template, sorted. */
 function resourcesOf(template: Template): string[] {
   const resources = template.toJSON()['Resources'] as Record<string, { readonly Type: string }>;
@@ -112,6 +119,11 @@ describe('ReadinessMonitor logical ids', () => {
       opsEmails: ['oncall@example.com'],
     }));
     expect(resourcesOf(template)).toEqual(IMPORTED_BUCKET_AND_TOPICS);
+  });
+
+  it('are the default stack’s plus the Glue database and tables with the history tables', () => {
+    const stack = new ReadinessMonitorStack(newApp({ historyTable: true }), 'Usr');
+    expect(resourcesOf(Template.fromStack(stack))).toEqual(WITH_HISTORY_TABLES);
   });
 
   it('are exactly the pinned list with Object Lock retention, owners and ops emails', () => {

@@ -123,7 +123,9 @@ describe('ReadinessMonitor with default props', () => {
         Effect: 'Allow',
         Action: 's3:ListBucket',
         Resource: getAtt(bucket, 'Arn'),
-        Condition: { StringLike: { 's3:prefix': ['policy/*', 'schedule/*', 'drills/*', 'state/*'] } },
+        Condition: {
+          StringLike: { 's3:prefix': ['policy/*', 'schedule/*', 'drills/*', 'state/*', 'history/*'] },
+        },
       },
       {
         Sid: 'ReadEvidenceAndLedger',
@@ -131,6 +133,7 @@ describe('ReadinessMonitor with default props', () => {
         Action: 's3:GetObject',
         Resource: [
           arnJoin(bucket, '/drills/*'),
+          arnJoin(bucket, '/history/*'),
           arnJoin(bucket, '/policy/usr-operational-readiness-policy.json'),
           arnJoin(bucket, '/schedule/cutover-windows.json'),
           arnJoin(bucket, '/state/*'),
@@ -140,7 +143,7 @@ describe('ReadinessMonitor with default props', () => {
         Sid: 'WriteReportsAndLedger',
         Effect: 'Allow',
         Action: 's3:PutObject',
-        Resource: [arnJoin(bucket, '/reports/*'), arnJoin(bucket, '/state/*')],
+        Resource: [arnJoin(bucket, '/history/*'), arnJoin(bucket, '/reports/*'), arnJoin(bucket, '/state/*')],
       },
       {
         Sid: 'PublishAlerts',
@@ -594,7 +597,13 @@ describe('ReadinessMonitor with an imported bucket, prefixes and topics', () => 
         Resource: bucketArn,
         Condition: {
           StringLike: {
-            's3:prefix': ['usr/policy/*', 'usr/schedule/*', 'usr/drills/*', 'usr-monitor/state/*'],
+            's3:prefix': [
+              'usr/policy/*',
+              'usr/schedule/*',
+              'usr/drills/*',
+              'usr-monitor/state/*',
+              'usr-monitor/history/*',
+            ],
           },
         },
       },
@@ -603,6 +612,7 @@ describe('ReadinessMonitor with an imported bucket, prefixes and topics', () => 
         Effect: 'Allow',
         Action: 's3:GetObject',
         Resource: [
+          objectArn('usr-monitor/history/*'),
           objectArn('usr-monitor/state/*'),
           objectArn('usr/drills/*'),
           objectArn('usr/policy/prod.json'),
@@ -613,7 +623,11 @@ describe('ReadinessMonitor with an imported bucket, prefixes and topics', () => 
         Sid: 'WriteReportsAndLedger',
         Effect: 'Allow',
         Action: 's3:PutObject',
-        Resource: [objectArn('usr-monitor/reports/*'), objectArn('usr-monitor/state/*')],
+        Resource: [
+          objectArn('usr-monitor/history/*'),
+          objectArn('usr-monitor/reports/*'),
+          objectArn('usr-monitor/state/*'),
+        ],
       },
       { Sid: 'PublishAlerts', Effect: 'Allow', Action: 'sns:Publish', Resource: alertTopicArn },
       {

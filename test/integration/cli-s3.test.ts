@@ -11,7 +11,10 @@ import {
   EXAMPLE_STORE,
   NOW,
   REPO,
+  AUDIT_FILES,
+  OUTPUT_FILES,
   REPORT_FILES,
+  historyKeys,
   createBucket,
   createTopic,
   delivered,
@@ -110,12 +113,13 @@ describe('usr-readiness check against S3 and SNS', () => {
     expect(first.stdout).toContain(`alerts: 11 published to sns:${topicArn}`);
   });
 
-  it('writes the three reports for the day and as latest under --out, and the ledger, and nothing in the store', async () => {
+  it('writes the reports for the day and as latest under --out, the history, the ledger, and nothing in the store', async () => {
     expect(await listKeys(s3, bucket, 'out/')).toEqual(
       [
         ...['2026-11-25', 'latest'].flatMap((folder) =>
-          REPORT_FILES.map((file) => `out/reports/${folder}/${file}`),
+          OUTPUT_FILES.map((file) => `out/reports/${folder}/${file}`),
         ),
+        ...historyKeys('2026-11-25').map((key) => `out/${key}`),
         'out/state/alert-ledger.json',
       ].sort(),
     );
@@ -128,6 +132,14 @@ describe('usr-readiness check against S3 and SNS', () => {
       expect(day.contentType).toBe('application/json');
       expect((await getObject(s3, bucket, `out/reports/latest/${file}`)).text).toBe(day.text);
     }
+    for (const [file, contentType] of Object.entries(AUDIT_FILES)) {
+      const day = await getObject(s3, bucket, `out/reports/2026-11-25/${file}`);
+      expect(day.contentType).toBe(contentType);
+      expect((await getObject(s3, bucket, `out/reports/latest/${file}`)).text).toBe(day.text);
+    }
+    const history = await getObject(s3, bucket, 'out/history/date=2026-11-25/rows.jsonl');
+    expect(history.contentType).toBe('application/x-ndjson');
+    expect(history.text.trimEnd().split('\n')).toHaveLength(12);
     const validation = ValidationReportSchema.parse(
       await getJson(s3, bucket, 'out/reports/2026-11-25/usr-operational-readiness-validation.json'),
     );

@@ -25,7 +25,9 @@ import {
   NOW,
   MemoryAlertSink,
   REGION,
+  OUTPUT_FILES,
   REPORT_FILES,
+  historyKeys,
   awsEnv,
   createBucket,
   createTopic,
@@ -148,14 +150,15 @@ describe('daily-check handler (the real `handler` export) on the example store i
       }),
     );
     expect([...summary.reportKeys].sort()).toEqual(
-      [DAY, 'latest'].flatMap((folder) => REPORT_FILES.map((file) => `reports/${folder}/${file}`)).sort(),
+      [DAY, 'latest'].flatMap((folder) => OUTPUT_FILES.map((file) => `reports/${folder}/${file}`)).sort(),
     );
   });
 
   it('writes the three reports under reports/<day>/ and reports/latest/ as identical application/json objects', async () => {
     expect(await listKeys(s3, bucket, 'reports/')).toEqual(
-      [DAY, 'latest'].flatMap((folder) => REPORT_FILES.map((file) => `reports/${folder}/${file}`)).sort(),
+      [DAY, 'latest'].flatMap((folder) => OUTPUT_FILES.map((file) => `reports/${folder}/${file}`)).sort(),
     );
+    expect(await listKeys(s3, bucket, 'history/')).toEqual(historyKeys(DAY));
     for (const file of REPORT_FILES) {
       const day = await getObject(s3, bucket, `reports/${DAY}/${file}`);
       const latest = await getObject(s3, bucket, `reports/latest/${file}`);
@@ -402,8 +405,9 @@ describe('daily-check handler (createHandler with the adapters’ clients) on a 
     expect(await listKeys(s3, bucket, 'out/small/')).toEqual(
       [
         ...[DAY, 'latest'].flatMap((folder) =>
-          REPORT_FILES.map((file) => `out/small/reports/${folder}/${file}`),
+          OUTPUT_FILES.map((file) => `out/small/reports/${folder}/${file}`),
         ),
+        ...historyKeys(DAY).map((key) => `out/small/${key}`),
         'out/small/state/alert-ledger.json',
       ].sort(),
     );

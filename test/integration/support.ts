@@ -33,6 +33,16 @@ export const REPORT_FILES = [
   'usr-operational-readiness-validation.json',
   'usr-rollback-drill-report.json',
 ] as const;
+/** The HTML report and the CSV, written next to the JSON reports, with their content types. */
+export const AUDIT_FILES = {
+  'usr-readiness-report.html': 'text/html; charset=utf-8',
+  'usr-readiness-rows.csv': 'text/csv; charset=utf-8',
+} as const;
+export const OUTPUT_FILES = [...REPORT_FILES, ...Object.keys(AUDIT_FILES)];
+/** The day's compliance history and consumed evidence, under the output root. */
+export function historyKeys(day: string): string[] {
+  return [`history/consumed-evidence/date=${day}/consumed-evidence.jsonl`, `history/date=${day}/rows.jsonl`];
+}
 
 /** The fauxqs endpoint exported by global-setup.mjs. */
 export function endpoint(): string {

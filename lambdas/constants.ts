@@ -94,6 +94,8 @@ export const DOCUMENT_FINDING_CODES = [
   'runbook-unpinned',
   'coverage-missing',
   'schedule-invalid',
+  'waiver-invalid',
+  'waiver-unknown-row',
 ] as const;
 
 /** Finding codes of a row (drill report `rows[].findings`). */
@@ -154,3 +156,25 @@ export const S3_BUCKET_NAME = /^(?!xn--)(?!.*-s3alias$)(?=.{3,63}$)[a-z0-9][a-z0
 /** A standard or FIFO SNS topic ARN in any partition (the callers refuse FIFO topics separately). */
 export const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/;
 export const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
+
+// ---------------------------------------------------------------- waivers (CONTRACT §8)
+
+/** The waivers document in the store (optional: a missing file means no waivers). */
+export const DEFAULT_WAIVERS_KEY = 'policy/waivers.json';
+/** A waiver may last at most this many days from its approval (`expiresAt − approvedAt`). */
+export const DEFAULT_MAX_WAIVER_DAYS = 30;
+/** The problems a waiver may accept. Nothing else: policy errors and unreadable evidence never are. */
+export const WAIVABLE_CODES = [
+  'never-drilled',
+  'overdue',
+  'cutover-uncovered',
+  'due-soon',
+  'remediation-missing',
+  'remediation-overdue',
+] as const;
+export type WaivableCode = (typeof WAIVABLE_CODES)[number];
+/** What a waiver is at `now`: only an `active` one waives anything. */
+export const WAIVER_STATES = ['active', 'pending', 'expired', 'invalid'] as const;
+export type WaiverState = (typeof WAIVER_STATES)[number];
+/** A waiver id is a short one-line name (`W-2026-014`): it appears in reports, alerts and the table. */
+export const MAX_WAIVER_ID_LENGTH = 100;

@@ -4,6 +4,8 @@ export interface StorePaths {
   readonly reportsPrefix: string;
   readonly policyKey: string;
   readonly scheduleKey: string;
+  /** The waivers document, under `policy/` (listing there is the policy's grant). */
+  readonly waiversKey: string;
 }
 
 /**
@@ -26,6 +28,10 @@ type Grant = (paths: StorePaths) => Partial<BucketAccess>;
 
 function policyRead({ evidencePrefix: ep, policyKey }: StorePaths): Partial<BucketAccess> {
   return { list: [`${ep}policy/*`], read: [`${ep}${policyKey}`] };
+}
+
+function waiversRead({ evidencePrefix: ep, waiversKey }: StorePaths): Partial<BucketAccess> {
+  return { list: [`${ep}policy/*`], read: [`${ep}${waiversKey}`] };
 }
 
 function scheduleRead({ evidencePrefix: ep, scheduleKey }: StorePaths): Partial<BucketAccess> {
@@ -66,7 +72,14 @@ function ledgerReadWrite({ reportsPrefix: rp }: StorePaths): Partial<BucketAcces
 }
 
 /** In statement order: the order of the resources in each S3 statement follows it. */
-const GRANTS: readonly Grant[] = [policyRead, scheduleRead, drillsRead, reportsWrite, ledgerReadWrite];
+const GRANTS: readonly Grant[] = [
+  policyRead,
+  scheduleRead,
+  drillsRead,
+  reportsWrite,
+  ledgerReadWrite,
+  waiversRead,
+];
 
 /** The union of the grants, each list without duplicates, in grant order. */
 export function bucketAccessOf(paths: StorePaths): BucketAccess {

@@ -1,7 +1,15 @@
 /** The three output documents (CONTRACT §5) and their keys. Pure and deterministic. */
 import type { EvaluationParameters } from './cadence';
 import type { RowEvaluation } from './evaluate-row';
-import type { DrillReport, Finding, Promotion, RowReport, Source, ValidationReport } from './schemas';
+import type {
+  DrillReport,
+  Finding,
+  Promotion,
+  RowReport,
+  Source,
+  ValidationReport,
+  WaiverRecord,
+} from './schemas';
 import { statusCounts } from './evaluate-run';
 import { compare } from './order';
 import { isoInstant } from './time';
@@ -67,6 +75,14 @@ function drillReport(
   };
 }
 
+/** The waivers of a run (CONTRACT §8): each entry of the file with its state, and where the file came from. */
+export interface WaiverSection {
+  readonly records: readonly WaiverRecord[];
+  readonly source: Source | null;
+}
+
+export const NO_WAIVER_SECTION: WaiverSection = { records: [], source: null };
+
 export function buildReports(
   input: ReportHeaderInput,
   documentFindings: readonly Finding[],
@@ -74,6 +90,7 @@ export function buildReports(
   rows: readonly RowEvaluation[],
   promotion: Promotion,
   alerts: ValidationReport['alerts'],
+  waivers: WaiverSection = NO_WAIVER_SECTION,
 ): ReportSet {
   const reports = rows.map((r) => r.report);
   const errors = documentFindings.filter((f) => f.severity === 'error').length;
@@ -86,8 +103,11 @@ export function buildReports(
         blockingRows: reports.filter((r) => r.blocking).length,
         errors,
         warnings: documentFindings.length - errors,
+        waived: promotion.waived.length,
       },
       promotion,
+      waivers: [...waivers.records],
+      waiversSource: waivers.source,
       alerts,
     },
     incident: drillReport(

@@ -22,6 +22,7 @@ import { COLD_INIT_RUNS, LAMBDA_ENTRY, measureBundle } from './bundle';
 import type { CaseInput, CaseResult } from './case-runner';
 import type { DeepHistoryLine } from './deep-history';
 import { runDeepHistory } from './deep-history';
+import { runWaiversBench } from './waivers';
 import type { Emulator } from './emulator';
 import { EMULATOR_CREDENTIALS, EMULATOR_REGION, startEmulator } from './emulator';
 import type { MeasuredCase, SkippedCase, StoreKind } from './report';
@@ -39,14 +40,15 @@ const S3_CASE_BUDGET_MS = 3 * 60_000;
 /** Any case still running after this is killed. */
 const CASE_TIMEOUT_MS = 10 * 60_000;
 
-const USAGE = `usage: npm run bench -- [--quick] [--only fs|s3|deep-history|bundle] [--s3-full]
+const USAGE = `usage: npm run bench -- [--quick] [--only fs|s3|deep-history|waivers|bundle] [--s3-full]
   --quick          only the R=100 cases (and the deep-history case and the bundle)
   --only <part>    only the directory-store cases (fs), the S3 cases (s3), the S3 requests of rows with
-                   5,000 drills of history (deep-history) or the Lambda bundle (bundle);
+                   5,000 drills of history (deep-history), a 5 MiB waivers file on 5,000 rows (waivers)
+                   or the Lambda bundle (bundle);
                    a comma-separated list selects several
   --s3-full        also run the S3 cases estimated to take over ${S3_CASE_BUDGET_MS / 60_000} minutes (R=1000 x H=1000)`;
 
-type Part = StoreKind | 'deep-history' | 'bundle';
+type Part = StoreKind | 'deep-history' | 'waivers' | 'bundle';
 
 interface Options {
   readonly quick: boolean;
@@ -70,13 +72,15 @@ function parseOptions(argv: readonly string[]): Options {
     process.stdout.write(`${USAGE}\n`);
     process.exit(0);
   }
-  const all: Part[] = ['fs', 's3', 'deep-history', 'bundle'];
+  const all: Part[] = ['fs', 's3', 'deep-history', 'waivers', 'bundle'];
   let parts = new Set<Part>(all);
   if (values.only !== undefined) {
     const wanted = values.only.split(',').map((p) => p.trim());
     const bad = wanted.filter((p) => !all.includes(p as Part));
     if (bad.length > 0)
-      throw new Error(`--only: unknown part ${bad.join(', ')} (expected fs, s3, deep-history or bundle)`);
+      throw new Error(
+        `--only: unknown part ${bad.join(', ')} (expected fs, s3, deep-history, waivers or bundle)`,
+      );
     parts = new Set(wanted as Part[]);
   }
   return { quick: values.quick, s3Full: values['s3-full'], parts };
@@ -456,6 +460,10 @@ async function main(): Promise<void> {
         await deepEmulator.stop();
       }
       print(JSON.stringify(deep));
+    }
+    if (options.parts.has('waivers')) {
+      progress('waivers: validating a 5 MiB waivers file and applying it to 5,000 rows');
+      print(JSON.stringify(runWaiversBench()));
     }
     let bundle: BundleFigures | null = null;
     if (options.parts.has('bundle')) {

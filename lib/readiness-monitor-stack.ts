@@ -21,6 +21,7 @@ export const CONTEXT_KEYS = [
   'cadenceDays',
   'warnDays',
   'objectLockDays',
+  'maxWaiverDays',
 ] as const;
 
 export type ContextKey = (typeof CONTEXT_KEYS)[number];
@@ -38,6 +39,7 @@ export interface MonitorContext {
   readonly cadenceDays?: number;
   readonly warnDays?: number;
   readonly objectLockDays?: number;
+  readonly maxWaiverDays?: number;
 }
 
 /**
@@ -45,7 +47,7 @@ export interface MonitorContext {
  * `evidenceBucketName` (import an existing bucket instead of creating one) and `evidenceBucketKeyArn`,
  * `evidencePrefix`, `reportsPrefix`, `owners` (JSON array of `{ email, roles?, runbookIds?, severityClasses?,
  * alertTypes? }`), `opsEmails` (JSON array of addresses for the alarm topic), `scheduleExpression`,
- * `scheduleTimeZone`, `cadenceDays`, `warnDays`, `objectLockDays`.
+ * `scheduleTimeZone`, `cadenceDays`, `warnDays`, `objectLockDays`, `maxWaiverDays`.
  */
 export class ReadinessMonitorStack extends Stack {
   public readonly monitor: ReadinessMonitor;
@@ -105,6 +107,9 @@ function scheduleProps(context: MonitorContext): ReadinessMonitorProps {
       : {}),
     ...(context.cadenceDays !== undefined ? { cadence: Duration.days(context.cadenceDays) } : {}),
     ...(context.warnDays !== undefined ? { warnBefore: Duration.days(context.warnDays) } : {}),
+    ...(context.maxWaiverDays !== undefined
+      ? { maxWaiverDuration: Duration.days(context.maxWaiverDays) }
+      : {}),
   };
 }
 
@@ -119,6 +124,7 @@ export function parseMonitorContext(get: (key: ContextKey) => unknown): MonitorC
   const reportsPrefix = optionalString(get, 'reportsPrefix', true);
   const cadenceDays = optionalWholeNumber(get, 'cadenceDays', 1);
   const warnDays = optionalWholeNumber(get, 'warnDays', 0);
+  const maxWaiverDays = optionalWholeNumber(get, 'maxWaiverDays', 1);
 
   return {
     ...bucket.named,
@@ -129,6 +135,7 @@ export function parseMonitorContext(get: (key: ContextKey) => unknown): MonitorC
     ...schedule,
     ...(cadenceDays !== undefined ? { cadenceDays } : {}),
     ...(warnDays !== undefined ? { warnDays } : {}),
+    ...(maxWaiverDays !== undefined ? { maxWaiverDays } : {}),
     ...bucket.objectLock,
   };
 }

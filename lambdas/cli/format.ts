@@ -1,5 +1,6 @@
 /** Human output of the CLI: one line per row, then the decision. */
 import { WAIVER_STATES } from '../constants';
+import { oneLine } from '../core/json-input';
 import type { RunResult } from '../monitor';
 import type { Finding, RowReport, ValidationReport } from '../core/schemas';
 
@@ -23,10 +24,12 @@ function waiverLines(v: ValidationReport): string[] {
     return n > 0 ? [`${n} ${state}`] : [];
   });
   lines.push(`waivers: ${counts.join(', ')}`);
-  for (const w of v.waivers)
+  for (const w of v.waivers) {
+    const what = `${w.id ?? '(no id)'} ${w.rowId ?? '(no row)'}: ${w.codes.join(',') || '(no codes)'}`;
     lines.push(
-      `  ${w.state} ${w.id ?? '(no id)'} ${w.rowId ?? '(no row)'}: ${w.codes.join(',') || '(no codes)'} ${w.state === 'expired' ? 'ended' : 'until'} ${w.expiresAt ?? '?'}`,
+      `  ${w.state} ${oneLine(what)} ${w.state === 'expired' ? 'ended' : 'until'} ${oneLine(w.expiresAt ?? '?')}`,
     );
+  }
   return lines;
 }
 

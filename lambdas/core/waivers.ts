@@ -75,7 +75,7 @@ const invalid = (key: string, problem: Problem, consequence: string): Finding =>
   severity: 'warning',
   key,
   ...(problem.path === undefined ? {} : { path: problem.path }),
-  message: `${key}${problem.path === undefined ? ':' : ''} ${problem.text}; ${consequence}`,
+  message: oneLine(`${key}${problem.path === undefined ? ':' : ''} ${problem.text}; ${consequence}`),
 });
 
 /** Validates the waivers file at `key`. A missing file means no waivers, and no finding. */

@@ -111,6 +111,12 @@ describe('usr-readiness check with waivers', () => {
     expect(report.waivers.map((w) => w.state)).toEqual(['invalid']);
   });
 
+  it('keeps each waiver on one line of the table whatever its row id holds', () => {
+    const store = overdueStore().json('policy/waivers.json', waiversDocument([waiver({ rowId: 'a\nb' })]));
+    const result = run(['check', '--store', store.root, '--now', NOW, '-q']);
+    expect(result.stdout).toContain('\n  invalid W-2026-014 a\\u000ab: overdue until 2026-12-04T00:00:00Z\n');
+  });
+
   it.each([
     ['0', '--max-waiver-days must be a positive integer, got "0"'],
     ['36501', '--max-waiver-days must be at most 36500, got "36501"'],

@@ -207,6 +207,17 @@ describe('validateWaivers', () => {
     expect(stateAt('2026-12-05T00:00:00Z', { rowId: 'incident-gone' })).toBe('expired');
   });
 
+  it('keeps every message on one line whatever the file holds', () => {
+    const result = validate(
+      file([
+        waiver({ 'note\u2028x': 1, codes: ['over\ndue'], rowId: 'a\u2029b' }),
+        waiver({ id: 'W-2', rowId: 'row\u2028gone' }),
+      ]),
+    );
+    expect(result.findings.length).toBeGreaterThanOrEqual(3);
+    for (const finding of result.findings) expect(finding.message).not.toMatch(/[\n\r\u2028\u2029]/);
+  });
+
   it('gives the findings no row id: they belong to the waivers document', () => {
     const result = validate(file([waiver({ reason: '' }), waiver({ id: 'W-2', rowId: 'gone' })]));
     expect(result.findings).toHaveLength(2);

@@ -127,16 +127,20 @@ function validation(rows: readonly RowReport[]): ValidationReport {
       blockingRows: rows.filter((r) => r.blocking).length,
       errors: 0,
       warnings: 0,
+      waived: 0,
     },
     promotion: {
       decision: 'no-go',
       window: null,
+      waived: [],
       blockers: rows
         .filter((r) => r.blocking && r.status === 'overdue')
         .map((r) => ({ code: 'overdue', rowId: r.rowId, message: `${r.rowId}: overdue` })),
       consumedEvidence: [],
     },
     alerts: null,
+    waivers: [],
+    waiversSource: null,
     changes: { since: null, decision: { from: null, to: 'no-go' }, rows: [] },
   };
 }

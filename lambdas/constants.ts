@@ -94,6 +94,8 @@ export const DOCUMENT_FINDING_CODES = [
   'runbook-unpinned',
   'coverage-missing',
   'schedule-invalid',
+  'waiver-invalid',
+  'waiver-unknown-row',
 ] as const;
 
 /** Finding codes of a row (drill report `rows[].findings`). */
@@ -197,3 +199,25 @@ export const HISTORY_TABLE_NAME = 'row_history';
 export const CONSUMED_EVIDENCE_TABLE_NAME = 'consumed_evidence';
 /** First day of the `date` partition projection; a query's `date` filter picks the partitions actually read. */
 export const HISTORY_PROJECTION_START = '2020-01-01';
+
+// ---------------------------------------------------------------- waivers (CONTRACT §8)
+
+/** The waivers document in the store (optional: a missing file means no waivers). */
+export const DEFAULT_WAIVERS_KEY = 'policy/waivers.json';
+/** A waiver may last at most this many days from its approval (`expiresAt − approvedAt`). */
+export const DEFAULT_MAX_WAIVER_DAYS = 30;
+/** The problems a waiver may accept. Nothing else: policy errors and unreadable evidence never are. */
+export const WAIVABLE_CODES = [
+  'never-drilled',
+  'overdue',
+  'cutover-uncovered',
+  'due-soon',
+  'remediation-missing',
+  'remediation-overdue',
+] as const;
+export type WaivableCode = (typeof WAIVABLE_CODES)[number];
+/** What a waiver is at `now`: only an `active` one waives anything. */
+export const WAIVER_STATES = ['active', 'pending', 'expired', 'invalid'] as const;
+export type WaiverState = (typeof WAIVER_STATES)[number];
+/** A waiver id is a short one-line name (`W-2026-014`): it appears in reports, alerts and the table. */
+export const MAX_WAIVER_ID_LENGTH = 100;

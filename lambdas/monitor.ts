@@ -31,6 +31,8 @@ import { loadInputs } from './load-inputs';
 import type { AlertSink, EvidenceStore, LedgerStore, ReportSink } from './ports';
 import { LedgerError, ReportWriteError } from './ports';
 import { isoInstant } from './core/time';
+import type { WaiverEffect } from './core/waiver-effect';
+import { applyWaivers } from './core/waiver-effect';
 import { writeOutputs } from './write-reports';
 
 export { DEFAULT_POLICY_KEY, DEFAULT_SCHEDULE_KEY, LEDGER_KEY };
@@ -39,6 +41,10 @@ export const MONITOR_VERSION: string = packageJson.version;
 export interface MonitorOptions {
   readonly policyKey: string;
   readonly scheduleKey: string;
+  /** The waivers document (CONTRACT §8). @default 'policy/waivers.json' */
+  readonly waiversKey?: string;
+  /** The longest a waiver may last, in days. @default 30 */
+  readonly maxWaiverDays?: number;
   readonly parameters: EvaluationParameters;
   /** How many rows are read at once. */
   readonly concurrency: number;
@@ -73,6 +79,8 @@ export interface RunSummary {
   readonly errors: number;
   readonly warnings: number;
   readonly blockers: number;
+  /** Blockers accepted by an active waiver. */
+  readonly waived: number;
   readonly evidenceRead: number;
   readonly alertsPublished: number;
   readonly alertsFailed: number;
@@ -125,10 +133,16 @@ async function alertPhase(
   inputs: RunInputs,
   rows: readonly RowEvaluation[],
   verdict: RunVerdict,
+  waivers: WaiverEffect,
 ): Promise<AlertPhase> {
   if (!deps.alerts) return { outcome: null, section: null, failure: null };
   const now = deps.now.getTime();
-  const { problems, canClose } = alertingProblems({ rows, documentFindings: verdict.documentFindings });
+  const { problems, canClose } = alertingProblems({
+    rows,
+    documentFindings: verdict.documentFindings,
+    waived: waivers.waived,
+    expiringWaivers: waivers.expiring,
+  });
   let outcome: AlertOutcome | null = null;
   let failure: Error | null = null;
   try {
@@ -144,6 +158,7 @@ async function alertPhase(
         counts: verdict.statuses,
         rowsById: new Map(inputs.policy.rows.map((row) => [row.id, row])),
         reportsById: new Map(rows.map((r) => [r.report.rowId, r.report])),
+        waiversById: waivers.facts,
       },
       now,
       clock: deps.clock,
@@ -186,9 +201,14 @@ export async function runMonitor(deps: MonitorDeps, options: MonitorOptions): Pr
   const now = deps.now.getTime();
   await deps.store.checkReachable();
   const inputs = await loadInputs(deps.store, options);
-  const rows = await evaluateRows(deps, inputs, options);
-  const verdict = judgeRun(inputs.policy, inputs.schedule, rows, now, options.parameters);
-  const alerting = await alertPhase(deps, inputs, rows, verdict);
+  const evaluated = await evaluateRows(deps, inputs, options);
+  const judged = judgeRun(inputs.policy, inputs.schedule, evaluated, now, options.parameters);
+  const waivers = applyWaivers(inputs.waivers, evaluated, judged, {
+    now,
+    warnDays: options.parameters.warnDays,
+  });
+  const { rows, verdict } = waivers;
+  const alerting = await alertPhase(deps, inputs, rows, verdict, waivers);
   const reportRows = rows.map((r) => r.report);
   const history = await readAuditHistory(deps.reports, now, reportRows, verdict.promotion.decision);
   const reports = buildReports(
@@ -207,6 +227,7 @@ export async function runMonitor(deps: MonitorDeps, options: MonitorOptions): Pr
     verdict.promotion,
     alerting.section,
     history.changes,
+    { records: waivers.records, source: inputs.waiversSource },
   );
   const { written, latestMoved } = await writeOutputs(deps.reports, now, [
     { file: VALIDATION_FILE, body: serialize(reports.validation), contentType: 'application/json' },
@@ -243,6 +264,7 @@ function summarize(
     errors: summary.errors,
     warnings: summary.warnings,
     blockers: verdict.promotion.blockers.length,
+    waived: verdict.promotion.waived.length,
     evidenceRead: rows.reduce((sum, r) => sum + r.report.evidenceRead, 0),
     alertsPublished: outcome ? outcome.alerts.length - outcome.failed.length : 0,
     alertsFailed: outcome?.failed.length ?? 0,

@@ -4,6 +4,8 @@ export interface StorePaths {
   readonly reportsPrefix: string;
   readonly policyKey: string;
   readonly scheduleKey: string;
+  /** The waivers document, under `policy/` (listing there is the policy's grant). */
+  readonly waiversKey: string;
 }
 
 /**
@@ -26,6 +28,10 @@ type Grant = (paths: StorePaths) => Partial<BucketAccess>;
 
 function policyRead({ evidencePrefix: ep, policyKey }: StorePaths): Partial<BucketAccess> {
   return { list: [`${ep}policy/*`], read: [`${ep}${policyKey}`] };
+}
+
+function waiversRead({ evidencePrefix: ep, waiversKey }: StorePaths): Partial<BucketAccess> {
+  return { list: [`${ep}policy/*`], read: [`${ep}${waiversKey}`] };
 }
 
 function scheduleRead({ evidencePrefix: ep, scheduleKey }: StorePaths): Partial<BucketAccess> {
@@ -85,6 +91,7 @@ const GRANTS: readonly Grant[] = [
   reportsWrite,
   ledgerReadWrite,
   historyReadWrite,
+  waiversRead,
 ];
 
 /** The union of the grants, each list without duplicates, in grant order. */

@@ -8,10 +8,12 @@ import {
   ALERT_TYPES as CORE_ALERT_TYPES,
   DEFAULT_CADENCE_DAYS,
   DEFAULT_CONCURRENCY,
+  DEFAULT_MAX_WAIVER_DAYS,
   DEFAULT_POLICY_KEY,
   DEFAULT_SCHEDULE_EXPRESSION,
   DEFAULT_SCHEDULE_TIME_ZONE,
   DEFAULT_SCHEDULE_KEY,
+  DEFAULT_WAIVERS_KEY,
   DEFAULT_WARN_DAYS,
   CONSUMED_EVIDENCE_TABLE_NAME,
   HISTORY_DATABASE_NAME,
@@ -108,6 +110,18 @@ export interface ReadinessMonitorProps {
    * @default - 'schedule/cutover-windows.json'
    */
   readonly scheduleKey?: string;
+  /**
+   * Key of the waivers document (time-boxed, approved acceptances of known problems), relative to the evidence
+   * prefix; must be under `policy/` and differ from `policyKey`. A missing document means no waivers.
+   * @default - 'policy/waivers.json'
+   */
+  readonly waiversKey?: string;
+  /**
+   * The longest a waiver may last (`expiresAt − approvedAt`); a longer one is invalid and waives nothing.
+   * Whole days, greater than zero.
+   * @default - Duration.days(30)
+   */
+  readonly maxWaiverDuration?: Duration;
   /**
    * When the check runs (EventBridge Scheduler), including its time zone.
    * @default - daily at 06:00 UTC: `cron(0 6 * * ? *)` in `Etc/UTC`
@@ -208,6 +222,8 @@ export const READINESS_MONITOR_DEFAULTS = {
   evidencePrefix: '',
   policyKey: DEFAULT_POLICY_KEY,
   scheduleKey: DEFAULT_SCHEDULE_KEY,
+  waiversKey: DEFAULT_WAIVERS_KEY,
+  maxWaiverDays: DEFAULT_MAX_WAIVER_DAYS,
   scheduleExpression: DEFAULT_SCHEDULE_EXPRESSION,
   scheduleTimeZone: DEFAULT_SCHEDULE_TIME_ZONE,
   cadenceDays: DEFAULT_CADENCE_DAYS,

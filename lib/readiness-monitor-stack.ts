@@ -22,6 +22,7 @@ export const CONTEXT_KEYS = [
   'warnDays',
   'objectLockDays',
   'historyTable',
+  'maxWaiverDays',
 ] as const;
 
 export type ContextKey = (typeof CONTEXT_KEYS)[number];
@@ -41,6 +42,7 @@ export interface MonitorContext {
   readonly objectLockDays?: number;
   /** A Glue database and tables over the compliance history (Athena). */
   readonly historyTable?: boolean;
+  readonly maxWaiverDays?: number;
 }
 
 /**
@@ -48,8 +50,8 @@ export interface MonitorContext {
  * `evidenceBucketName` (import an existing bucket instead of creating one) and `evidenceBucketKeyArn`,
  * `evidencePrefix`, `reportsPrefix`, `owners` (JSON array of `{ email, roles?, runbookIds?, severityClasses?,
  * alertTypes? }`), `opsEmails` (JSON array of addresses for the alarm topic), `scheduleExpression`,
- * `scheduleTimeZone`, `cadenceDays`, `warnDays`, `objectLockDays`, `historyTable` (`true`: Glue tables over the
- * compliance history).
+ * `scheduleTimeZone`, `cadenceDays`, `warnDays`, `objectLockDays`, `maxWaiverDays`, `historyTable` (`true`: Glue
+ * tables over the compliance history).
  */
 export class ReadinessMonitorStack extends Stack {
   public readonly monitor: ReadinessMonitor;
@@ -112,6 +114,9 @@ function scheduleProps(context: MonitorContext): ReadinessMonitorProps {
       : {}),
     ...(context.cadenceDays !== undefined ? { cadence: Duration.days(context.cadenceDays) } : {}),
     ...(context.warnDays !== undefined ? { warnBefore: Duration.days(context.warnDays) } : {}),
+    ...(context.maxWaiverDays !== undefined
+      ? { maxWaiverDuration: Duration.days(context.maxWaiverDays) }
+      : {}),
   };
 }
 
@@ -127,6 +132,7 @@ export function parseMonitorContext(get: (key: ContextKey) => unknown): MonitorC
   const cadenceDays = optionalWholeNumber(get, 'cadenceDays', 1);
   const warnDays = optionalWholeNumber(get, 'warnDays', 0);
   const historyTable = optionalBoolean(get, 'historyTable');
+  const maxWaiverDays = optionalWholeNumber(get, 'maxWaiverDays', 1);
 
   return {
     ...bucket.named,
@@ -137,6 +143,7 @@ export function parseMonitorContext(get: (key: ContextKey) => unknown): MonitorC
     ...schedule,
     ...(cadenceDays !== undefined ? { cadenceDays } : {}),
     ...(warnDays !== undefined ? { warnDays } : {}),
+    ...(maxWaiverDays !== undefined ? { maxWaiverDays } : {}),
     ...bucket.objectLock,
     ...(historyTable !== undefined ? { historyTable } : {}),
   };

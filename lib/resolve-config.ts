@@ -18,6 +18,8 @@ export interface ResolvedConfig extends StorePaths {
   readonly schedule: scheduler.ScheduleExpression;
   readonly cadenceDays: number;
   readonly warnDays: number;
+  /** The longest a waiver may last, in whole days. */
+  readonly maxWaiverDays: number;
   readonly memorySize: number;
   readonly timeout: Duration;
   readonly concurrency: number;
@@ -48,7 +50,7 @@ export interface ImportedResources {
   readonly opsTopic?: sns.ITopic;
 }
 
-type Cadence = Pick<ResolvedConfig, 'cadenceDays' | 'warnDays'>;
+type Cadence = Pick<ResolvedConfig, 'cadenceDays' | 'warnDays' | 'maxWaiverDays'>;
 type Sizing = Pick<ResolvedConfig, 'memorySize' | 'timeout' | 'concurrency'>;
 type BucketOptions = Pick<ResolvedConfig, 'objectLockRetention' | 'noncurrentVersionRetention'>;
 
@@ -125,7 +127,13 @@ function resolvePaths(props: ReadinessMonitorProps): StorePaths {
   }
   const policyKey = checkKey('policyKey', props.policyKey ?? d.policyKey, 'policy/');
   const scheduleKey = checkKey('scheduleKey', props.scheduleKey ?? d.scheduleKey, 'schedule/');
-  return { evidencePrefix, reportsPrefix, policyKey, scheduleKey };
+  const waiversKey = checkKey('waiversKey', props.waiversKey ?? d.waiversKey, 'policy/');
+  if (waiversKey === policyKey) {
+    throw new Error(
+      `waiversKey must differ from policyKey: both are '${policyKey}', and one document cannot be both`,
+    );
+  }
+  return { evidencePrefix, reportsPrefix, policyKey, scheduleKey, waiversKey };
 }
 
 function resolveCadence(props: ReadinessMonitorProps): Cadence {
@@ -136,7 +144,11 @@ function resolveCadence(props: ReadinessMonitorProps): Cadence {
       `warnBefore (${warnDays} days) must be shorter than cadence (${cadenceDays} days): every row would always be due soon`,
     );
   }
-  return { cadenceDays, warnDays };
+  const maxWaiverDays = wholeDays(
+    'maxWaiverDuration',
+    props.maxWaiverDuration ?? Duration.days(d.maxWaiverDays),
+  );
+  return { cadenceDays, warnDays, maxWaiverDays };
 }
 
 function resolveSizing(props: ReadinessMonitorProps): Sizing {

@@ -6,8 +6,10 @@ import { parseS3Url } from '../adapters/s3-url';
 import {
   DEFAULT_CADENCE_DAYS,
   DEFAULT_CONCURRENCY,
+  DEFAULT_MAX_WAIVER_DAYS,
   DEFAULT_POLICY_KEY,
   DEFAULT_SCHEDULE_KEY,
+  DEFAULT_WAIVERS_KEY,
   DEFAULT_WARN_DAYS,
   MAX_CONCURRENCY,
   MAX_DAYS,
@@ -94,6 +96,8 @@ const CheckFlagsSchema = z.object({
     .optional(),
   policy: z.string().min(1).default(DEFAULT_POLICY_KEY),
   schedule: z.string().min(1).default(DEFAULT_SCHEDULE_KEY),
+  waivers: z.string().min(1).default(DEFAULT_WAIVERS_KEY),
+  'max-waiver-days': positiveInt('--max-waiver-days', MAX_DAYS).default(DEFAULT_MAX_WAIVER_DAYS),
   out: z.string().min(1).superRefine(s3UrlProblem('--out')).optional(),
   alerts: z
     .string()
@@ -136,6 +140,8 @@ export type CheckFlags = z.output<typeof CheckFlagsSchema>;
 
 const ValidateFlagsSchema = z.object({
   format: z.enum(['table', 'json'], { message: '--format must be table or json' }).default('table'),
+  waivers: z.string().min(1).optional(),
+  'max-waiver-days': positiveInt('--max-waiver-days', MAX_DAYS).default(DEFAULT_MAX_WAIVER_DAYS),
   help: z.boolean().default(false),
 });
 
@@ -147,6 +153,9 @@ export type Command =
       readonly command: 'validate';
       readonly file: string;
       readonly format: 'table' | 'json';
+      /** A waivers file to validate against the policy, or null. */
+      readonly waivers: string | null;
+      readonly maxWaiverDays: number;
     };
 
 const CHECK_OPTIONS = {
@@ -154,6 +163,8 @@ const CHECK_OPTIONS = {
   now: { type: 'string' },
   policy: { type: 'string' },
   schedule: { type: 'string' },
+  waivers: { type: 'string' },
+  'max-waiver-days': { type: 'string' },
   out: { type: 'string' },
   alerts: { type: 'string' },
   format: { type: 'string' },
@@ -170,6 +181,8 @@ const CHECK_OPTIONS = {
 
 const VALIDATE_OPTIONS = {
   format: { type: 'string' },
+  waivers: { type: 'string' },
+  'max-waiver-days': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -215,7 +228,13 @@ export function parseCommand(argv: readonly string[]): Command {
     if (file === undefined)
       throw new UsageError('validate needs the policy file: usr-readiness validate <policy.json>');
     if (extra !== undefined) throw new UsageError(`validate takes one file, got also "${extra}"`);
-    return { command: 'validate', file, format: parsed.data.format };
+    return {
+      command: 'validate',
+      file,
+      format: parsed.data.format,
+      waivers: parsed.data.waivers ?? null,
+      maxWaiverDays: parsed.data['max-waiver-days'],
+    };
   }
   throw new UsageError(`unknown command "${command}" (expected check or validate; see usr-readiness --help)`);
 }
@@ -225,7 +244,7 @@ export const HELP = {
 
 Usage:
   usr-readiness check --store <dir | s3://bucket[/prefix]> [options]   evaluate the store, write reports, gate promotion
-  usr-readiness validate <policy.json> [--format table|json]           validate a policy file only
+  usr-readiness validate <policy.json> [--waivers <file>] [options]    validate a policy file (and a waivers file)
   usr-readiness --help | check --help | validate --help
   usr-readiness --version
 
@@ -241,6 +260,8 @@ Options:
   --now <ISO>               evaluation instant, e.g. 2026-11-25T06:00:00Z (default: the current time)
   --policy <key>            policy key in the store (default: ${DEFAULT_POLICY_KEY})
   --schedule <key>          cutover schedule key in the store (default: ${DEFAULT_SCHEDULE_KEY}; optional file)
+  --waivers <key>           waivers key in the store (default: ${DEFAULT_WAIVERS_KEY}; optional file)
+  --max-waiver-days <N>     longest a waiver may last (expiresAt - approvedAt), at most ${MAX_DAYS} (default: ${DEFAULT_MAX_WAIVER_DAYS})
   --out <dir|s3://…>        root that receives reports/<date>/, reports/latest/ and state/ (default: the store)
   --alerts <target>         stdout | jsonl:<file> | sns:<topicArn> of a standard (non-FIFO) topic
                             (default: no alerts, ledger untouched; stdout goes to stderr with --format json)
@@ -257,11 +278,17 @@ Options:
 
 Exit codes: 0 go, 1 no-go, 2 bad usage, unreachable store, failed report write or undelivered alerts.
 `,
-  validate: `usr-readiness validate — validate a policy file (for a repository's CI).
+  validate: `usr-readiness validate — validate a policy file, and a waivers file against it (for a repository's CI).
 
-Usage: usr-readiness validate <policy.json> [--format table|json]
+Usage: usr-readiness validate <policy.json> [--waivers <waivers.json>] [options]
 
-Prints one line per finding (table) or the findings as JSON.
-Exit codes: 0 no error findings (warnings allowed), 1 error findings, 2 file missing or bad usage.
+Options:
+  --waivers <file>          also validate this waivers file (its rows must be rows of the policy)
+  --max-waiver-days <N>     longest a waiver may last (expiresAt - approvedAt), at most ${MAX_DAYS} (default: ${DEFAULT_MAX_WAIVER_DAYS})
+  --format <table|json>     table: one line per finding; json: { file, waivers, summary, findings } (default: table)
+  -h, --help                this help
+
+Waiver problems are warnings: an invalid waiver waives nothing, but does not fail the check.
+Exit codes: 0 no error findings (warnings allowed), 1 error findings, 2 a file missing or bad usage.
 `,
 } as const;

@@ -4,11 +4,14 @@ import { DeadlineError, withDeadline } from '../adapters/deadline';
 import { describeFsError, errorCode, readBounded } from '../adapters/fs-read';
 import { MAX_DOCUMENT_BYTES, READ_DEADLINE_MS } from '../constants';
 import { serialize } from '../core/reports';
+import { sortFindings } from '../core/order';
+import type { Finding } from '../core/schemas';
 import type { RawDocument } from '../core/validate-policy';
 import { validatePolicy } from '../core/validate-policy';
+import { validateWaivers } from '../core/waivers';
 import { MONITOR_VERSION, runMonitor } from '../monitor';
 import { LedgerError, ReportWriteError, StoreUnreachableError } from '../ports';
-import type { CheckFlags } from './args';
+import type { CheckFlags, Command } from './args';
 import { HELP, UsageError, parseCommand } from './args';
 import { formatFindings, formatTable } from './format';
 import { buildTargets, refuseUnusableOutputs } from './wiring';
@@ -41,29 +44,48 @@ async function readLocal(file: string): Promise<RawDocument | null> {
   }
 }
 
-async function validate(file: string, format: 'table' | 'json', io: Io): Promise<number> {
+/** A file named on the command line, or null (after saying why on stderr) when it is missing or not a file. */
+async function readNamed(file: string, io: Io): Promise<RawDocument | null> {
   const raw = await readLocal(file);
   if (raw === null) {
     io.stderr(`usr-readiness validate: ${file}: file not found\n`);
-    return 2;
+    return null;
   }
   // A directory, FIFO, socket or device is not a policy file: bad usage, like a missing file.
   if (raw.kind === 'refused') {
     io.stderr(`usr-readiness validate: ${file}: ${raw.message}\n`);
-    return 2;
+    return null;
   }
+  return raw;
+}
+
+type ValidateCommand = Extract<Command, { command: 'validate' }>;
+
+async function validate(command: ValidateCommand, io: Io): Promise<number> {
+  const { file, format } = command;
+  const raw = await readNamed(file, io);
+  if (raw === null) return 2;
   const result = validatePolicy(file, raw);
-  const errors = result.findings.filter((f) => f.severity === 'error').length;
+  let waiverFindings: readonly Finding[] = [];
+  if (command.waivers !== null) {
+    const waiversRaw = await readNamed(command.waivers, io);
+    if (waiversRaw === null) return 2;
+    const rules = { maxWaiverDays: command.maxWaiverDays, rowIds: new Set(result.rows.map((r) => r.id)) };
+    waiverFindings = validateWaivers(command.waivers, waiversRaw, rules).findings;
+  }
+  const findings = sortFindings([...result.findings, ...waiverFindings]);
+  const errors = findings.filter((f) => f.severity === 'error').length;
   if (format === 'json') {
     io.stdout(
       serialize({
         file,
-        summary: { rows: result.rowCount, errors, warnings: result.findings.length - errors },
-        findings: result.findings,
+        ...(command.waivers === null ? {} : { waivers: command.waivers }),
+        summary: { rows: result.rowCount, errors, warnings: findings.length - errors },
+        findings,
       }),
     );
   } else {
-    io.stdout(formatFindings(file, result.findings));
+    io.stdout(formatFindings(command.waivers === null ? file : `${file} and ${command.waivers}`, findings));
   }
   return errors > 0 ? 1 : 0;
 }
@@ -94,6 +116,8 @@ async function check(flags: CheckFlags, io: Io): Promise<number> {
     {
       policyKey: flags.policy,
       scheduleKey: flags.schedule,
+      waiversKey: flags.waivers,
+      maxWaiverDays: flags['max-waiver-days'],
       parameters: { cadenceDays: flags['cadence-days'], warnDays: flags['warn-days'] },
       concurrency: flags.concurrency,
     },
@@ -131,7 +155,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
         io.stdout(`${MONITOR_VERSION}\n`);
         return 0;
       case 'validate':
-        return await validate(command.file, command.format, io);
+        return await validate(command, io);
       case 'check':
         return await check(command.flags, io);
     }

@@ -10,12 +10,14 @@ import {
   LedgerSchema,
   PolicyFileSchema,
   ValidationReportSchema,
+  WaiversFileSchema,
 } from './schemas';
 
 const DOCUMENTS = {
   'usr-operational-readiness-policy.schema.json': { schema: PolicyFileSchema, io: 'input' },
   'usr-drill-evidence.schema.json': { schema: DrillEvidenceSchema, io: 'input' },
   'usr-cutover-schedule.schema.json': { schema: CutoverScheduleSchema, io: 'input' },
+  'usr-readiness-waivers.schema.json': { schema: WaiversFileSchema, io: 'input' },
   'usr-operational-readiness-validation.schema.json': { schema: ValidationReportSchema, io: 'output' },
   'usr-drill-report.schema.json': { schema: DrillReportSchema, io: 'output' },
   'usr-readiness-alert.schema.json': { schema: AlertSchema, io: 'output' },

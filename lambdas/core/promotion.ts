@@ -78,6 +78,7 @@ export function decidePromotion(
       ? { id: window.id, startsAt: isoInstant(window.startsAt), endsAt: isoInstant(window.endsAt) }
       : null,
     blockers,
+    waived: [],
     consumedEvidence: consumedEvidenceOf(rows),
   };
 }

@@ -9,6 +9,7 @@ import type {
   RowReport,
   Source,
   ValidationReport,
+  WaiverRecord,
 } from './schemas';
 import { statusCounts } from './evaluate-run';
 import { compare } from './order';
@@ -75,6 +76,14 @@ function drillReport(
   };
 }
 
+/** The waivers of a run (CONTRACT §8): each entry of the file with its state, and where the file came from. */
+export interface WaiverSection {
+  readonly records: readonly WaiverRecord[];
+  readonly source: Source | null;
+}
+
+export const NO_WAIVER_SECTION: WaiverSection = { records: [], source: null };
+
 export function buildReports(
   input: ReportHeaderInput,
   documentFindings: readonly Finding[],
@@ -83,6 +92,7 @@ export function buildReports(
   promotion: Promotion,
   alerts: ValidationReport['alerts'],
   changes: Changes,
+  waivers: WaiverSection = NO_WAIVER_SECTION,
 ): ReportSet {
   const reports = rows.map((r) => r.report);
   const errors = documentFindings.filter((f) => f.severity === 'error').length;
@@ -95,8 +105,11 @@ export function buildReports(
         blockingRows: reports.filter((r) => r.blocking).length,
         errors,
         warnings: documentFindings.length - errors,
+        waived: promotion.waived.length,
       },
       promotion,
+      waivers: [...waivers.records],
+      waiversSource: waivers.source,
       alerts,
       changes,
     },

@@ -3,12 +3,22 @@
  * them in one place. JSON Schemas in `schemas/` are generated from these (`npm run schemas`).
  */
 import * as z from 'zod';
-import { ALERT_MAX_SUBJECT, ALERT_TYPES, FINDING_CODES, LEDGER_TOPICS, STATUSES } from '../constants';
+import {
+  ALERT_MAX_SUBJECT,
+  ALERT_TYPES,
+  FINDING_CODES,
+  LEDGER_TOPICS,
+  MAX_WAIVER_ID_LENGTH,
+  STATUSES,
+  WAIVABLE_CODES,
+  WAIVER_STATES,
+} from '../constants';
 
 export const POLICY_SCHEMA_VERSION = 'usr-operational-readiness-policy/v1';
 export const EVIDENCE_SCHEMA_VERSION = 'usr-drill-evidence/v1';
 export const SCHEDULE_SCHEMA_VERSION = 'usr-cutover-schedule/v1';
 export const LEDGER_SCHEMA_VERSION = 'usr-readiness-alert-ledger/v2';
+export const WAIVERS_SCHEMA_VERSION = 'usr-readiness-waivers/v1';
 
 const isoDateTime = z.iso.datetime({ offset: true });
 
@@ -111,6 +121,44 @@ export const CutoverScheduleSchema = z.union([
   z.array(CutoverWindowSchema),
 ]);
 
+/** Text that is more than white space: a waiver's reason and approver must say something. */
+const someText = (field: string) => z.string().regex(/\S/, { error: `${field} must not be empty` });
+
+/**
+ * One waiver (CONTRACT §8): the time-boxed, approved acceptance of known problems of one row. Strict: a field
+ * the schema does not define makes the waiver invalid, so a misspelt field never passes unnoticed.
+ */
+export const WaiverSchema = z.strictObject({
+  id: z
+    .string()
+    .min(1, { error: 'id must not be empty' })
+    .max(MAX_WAIVER_ID_LENGTH)
+    .regex(/^[^\u0000-\u001f\u007f\u2028\u2029]*$/, { error: 'id must be one line of text' }),
+  rowId: z.string().min(1, { error: 'rowId must not be empty' }),
+  /** The problems it accepts on that row; only the waivable codes. */
+  codes: z
+    .array(
+      z.enum(WAIVABLE_CODES, {
+        error: (issue) =>
+          `${JSON.stringify(issue.input)} is not waivable (waivable: ${WAIVABLE_CODES.join(', ')})`,
+      }),
+    )
+    .min(1, { error: 'codes must name at least one waivable problem' }),
+  reason: someText('reason'),
+  approvedBy: someText('approvedBy'),
+  approvedAt: isoDateTime,
+  expiresAt: isoDateTime,
+  ticket: z.string().optional(),
+});
+export type Waiver = z.infer<typeof WaiverSchema>;
+
+/** `policy/waivers.json` (optional). */
+export const WaiversFileSchema = z.strictObject({
+  schemaVersion: z.literal(WAIVERS_SCHEMA_VERSION),
+  waivers: z.array(WaiverSchema),
+});
+export type WaiversFile = z.infer<typeof WaiversFileSchema>;
+
 // ---------------------------------------------------------------- outputs
 
 export const SeveritySchema = z.enum(['error', 'warning']);
@@ -125,6 +173,8 @@ export const FindingSchema = z.object({
   path: z.string().optional(),
   key: z.string().optional(),
   message: z.string(),
+  /** The id of the active waiver that accepts this finding (CONTRACT §8). */
+  waivedBy: z.string().optional(),
 });
 export type Finding = z.infer<typeof FindingSchema>;
 
@@ -136,6 +186,8 @@ export const RowFindingSchema = z.object({
   drillId: z.string().optional(),
   windowId: z.string().optional(),
   deadline: z.string().optional(),
+  /** The id of the active waiver that accepts this finding (CONTRACT §8); the row's status is unchanged. */
+  waivedBy: z.string().optional(),
 });
 export type RowFinding = z.infer<typeof RowFindingSchema>;
 
@@ -186,10 +238,16 @@ export const BlockerSchema = z.object({
 });
 export type Blocker = z.infer<typeof BlockerSchema>;
 
+/** A blocker an active waiver accepts: the decision ignores it. */
+export const WaivedBlockerSchema = BlockerSchema.extend({ waiverId: z.string(), expiresAt: z.string() });
+export type WaivedBlocker = z.infer<typeof WaivedBlockerSchema>;
+
 export const PromotionSchema = z.object({
   decision: z.enum(['go', 'no-go']),
   window: z.object({ id: z.string(), startsAt: z.string(), endsAt: z.string() }).nullable(),
   blockers: z.array(BlockerSchema),
+  /** Blockers accepted by an active waiver (CONTRACT §8), sorted like `blockers`. */
+  waived: z.array(WaivedBlockerSchema),
   consumedEvidence: z.array(ConsumedEvidenceSchema),
 });
 export type Promotion = z.infer<typeof PromotionSchema>;
@@ -224,6 +282,18 @@ export const ChangesSchema = z.object({
 });
 export type Changes = z.infer<typeof ChangesSchema>;
 
+export const WaiverStateSchema = z.enum(WAIVER_STATES);
+
+/** One entry of the waivers file as the run saw it. Fields an invalid entry lacks are null. */
+export const WaiverRecordSchema = z.object({
+  id: z.string().nullable(),
+  rowId: z.string().nullable(),
+  codes: z.array(z.string()),
+  state: WaiverStateSchema,
+  expiresAt: z.string().nullable(),
+});
+export type WaiverRecord = z.infer<typeof WaiverRecordSchema>;
+
 export const ValidationReportSchema = z.object({
   ...reportHeader,
   findings: z.array(FindingSchema),
@@ -232,8 +302,14 @@ export const ValidationReportSchema = z.object({
     blockingRows: z.number(),
     errors: z.number(),
     warnings: z.number(),
+    /** Blockers accepted by an active waiver (`promotion.waived`). */
+    waived: z.number(),
   }),
   promotion: PromotionSchema,
+  /** Every entry of the waivers file with its state at `asOf`, sorted by id. */
+  waivers: z.array(WaiverRecordSchema),
+  /** Where the waivers came from (null when there is no waivers file). */
+  waiversSource: SourceSchema.nullable(),
   alerts: AlertDeliverySchema.nullable(),
   changes: ChangesSchema,
 });

@@ -7,8 +7,10 @@ import * as z from 'zod';
 import {
   DEFAULT_CADENCE_DAYS,
   DEFAULT_CONCURRENCY,
+  DEFAULT_MAX_WAIVER_DAYS,
   DEFAULT_POLICY_KEY,
   DEFAULT_SCHEDULE_KEY,
+  DEFAULT_WAIVERS_KEY,
   DEFAULT_WARN_DAYS,
   MAX_CONCURRENCY,
   MAX_DAYS,
@@ -85,6 +87,7 @@ export const DailyCheckEnvSchema = z
     REPORTS_PREFIX: prefix.optional(),
     POLICY_KEY: key(DEFAULT_POLICY_KEY),
     SCHEDULE_KEY: key(DEFAULT_SCHEDULE_KEY),
+    WAIVERS_KEY: key(DEFAULT_WAIVERS_KEY),
     ALERT_TOPIC_ARN: z.preprocess(
       blankAsUnset,
       z
@@ -103,6 +106,7 @@ export const DailyCheckEnvSchema = z
     CADENCE_DAYS: integer(1, DEFAULT_CADENCE_DAYS, MAX_DAYS),
     WARN_DAYS: integer(0, DEFAULT_WARN_DAYS, MAX_DAYS),
     CONCURRENCY: integer(1, DEFAULT_CONCURRENCY, MAX_CONCURRENCY),
+    MAX_WAIVER_DAYS: integer(1, DEFAULT_MAX_WAIVER_DAYS, MAX_DAYS),
     POWERTOOLS_METRICS_NAMESPACE: z.preprocess(blankAsUnset, z.string().default(DEFAULT_METRICS_NAMESPACE)),
   })
   .transform((env) => ({
@@ -111,10 +115,12 @@ export const DailyCheckEnvSchema = z
     reportsPrefix: env.REPORTS_PREFIX ?? env.EVIDENCE_PREFIX,
     policyKey: env.POLICY_KEY,
     scheduleKey: env.SCHEDULE_KEY,
+    waiversKey: env.WAIVERS_KEY,
     alertTopicArn: env.ALERT_TOPIC_ARN ?? null,
     cadenceDays: env.CADENCE_DAYS,
     warnDays: env.WARN_DAYS,
     concurrency: env.CONCURRENCY,
+    maxWaiverDays: env.MAX_WAIVER_DAYS,
     metricsNamespace: env.POWERTOOLS_METRICS_NAMESPACE,
   }));
 

@@ -166,6 +166,8 @@ export function createHandler(config: DailyCheckConfig, deps: DailyCheckDeps = {
   const options = {
     policyKey: config.policyKey,
     scheduleKey: config.scheduleKey,
+    waiversKey: config.waiversKey,
+    maxWaiverDays: config.maxWaiverDays,
     parameters,
     concurrency: config.concurrency,
   };

@@ -122,9 +122,8 @@ function blockersSection(
   ].join('\n');
 }
 
-/** Waived blockers: shown when the report carries them (a monitor with waivers); absent otherwise. */
-function waivedSection(waived: readonly WaivedBlockerView[] | undefined): string {
-  if (!Array.isArray(waived)) return '';
+/** Waived blockers, always shown: "None." tells an auditor that nothing was waived. */
+function waivedSection(waived: readonly WaivedBlockerView[]): string {
   return blockersSection('waived', 'Waived blockers', waived, true);
 }
 

@@ -1,30 +1,13 @@
-/**
- * What the renderers read: the reports as the core writes them, plus the waiver fields a monitor with waivers adds
- * (CONTRACT §8) as optional fields, rendered when present.
- */
-import type { Blocker, Promotion, RowReport, ValidationReport } from '../core/schemas';
+/** What the renderers read: the reports exactly as the core writes them, under the names the renderers use. */
+import type { RowReport, ValidationReport, WaivedBlocker, WaiverRecord } from '../core/schemas';
 
-/** A blocker that an active waiver accepted (CONTRACT §8), when the report carries waivers. */
-export interface WaivedBlockerView extends Blocker {
-  readonly waiverId: string;
-  readonly expiresAt: string;
-}
+/** A blocker that an active waiver accepted (`promotion.waived`). */
+export type WaivedBlockerView = WaivedBlocker;
 
-/** A waiver as the validation report lists it (CONTRACT §8), when it does. */
-export interface WaiverView {
-  readonly id: string;
-  readonly rowId: string;
-  readonly state: string;
-  readonly expiresAt: string;
-}
+/** A waiver as the validation report lists it; fields an invalid entry lacks are null. */
+export type WaiverView = WaiverRecord;
 
-/** The validation report, with the waiver fields that a report of a monitor with waivers adds (optional here). */
-export type ValidationView = Omit<ValidationReport, 'promotion'> & {
-  readonly promotion: Promotion & { readonly waived?: readonly WaivedBlockerView[] };
-  readonly waivers?: readonly WaiverView[];
-};
+export type ValidationView = ValidationReport;
 
-/** A row report whose findings may carry `waivedBy` (CONTRACT §8). */
-export type RowView = Omit<RowReport, 'findings'> & {
-  readonly findings: readonly (RowReport['findings'][number] & { readonly waivedBy?: string })[];
-};
+/** A row report; its findings carry `waivedBy` when an active waiver covers them. */
+export type RowView = RowReport;

@@ -29,6 +29,11 @@ const evaluation: EnvironmentPart = ({ config }) => ({
   CONCURRENCY: String(config.concurrency),
 });
 
+const waivers: EnvironmentPart = ({ config }) => ({
+  WAIVERS_KEY: config.waiversKey,
+  MAX_WAIVER_DAYS: String(config.maxWaiverDays),
+});
+
 const runtime: EnvironmentPart = () => ({
   POWERTOOLS_SERVICE_NAME: RUN_SUCCEEDED_METRIC.serviceName,
   POWERTOOLS_METRICS_NAMESPACE: RUN_SUCCEEDED_METRIC.namespace,
@@ -37,7 +42,7 @@ const runtime: EnvironmentPart = () => ({
 });
 
 /** In the order of the "Function environment" table of docs/deploy.md. */
-const PARTS: readonly EnvironmentPart[] = [store, alerts, evaluation, runtime];
+const PARTS: readonly EnvironmentPart[] = [store, alerts, evaluation, waivers, runtime];
 
 /** The handler's environment (docs/deploy.md, "Function environment"). */
 export function functionEnvironment(sources: EnvironmentSources): Record<string, string> {

@@ -54,7 +54,7 @@ describe('usr-readiness check', () => {
     const validation = ValidationReportSchema.parse(JSON.parse(day));
     expect(validation.promotion.decision).toBe('no-go');
     expect(validation.asOf).toBe(NOW);
-    expect(validation.summary).toEqual({ rows: 12, blockingRows: 8, errors: 0, warnings: 0 });
+    expect(validation.summary).toEqual({ rows: 12, blockingRows: 8, errors: 0, warnings: 0, waived: 1 });
     const incident = DrillReportSchema.parse(readJson(path.join(store, 'reports', 'latest', FILES[0]!)));
     expect(incident.drillType).toBe('incident');
     expect(incident.rows.map((r) => r.rowId)).toEqual([...incident.rows.map((r) => r.rowId)].sort());

@@ -92,6 +92,7 @@ describe('consumedEvidenceRecords', () => {
       decision: 'go',
       window: { id: 'w1', startsAt: '2026-11-28T00:00:00Z', endsAt: '2026-11-29T00:00:00Z' },
       blockers: [],
+      waived: [],
       consumedEvidence: [
         {
           rowId: 'r',

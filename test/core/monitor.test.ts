@@ -352,6 +352,7 @@ describe('runMonitor', () => {
         blockingRows: 0,
         errors: 1,
         warnings: 0,
+        waived: 0,
       });
       expect(DrillReportSchema.parse(await readReport('latest', INCIDENT_FILE)).rows).toEqual([]);
     });
@@ -363,7 +364,13 @@ describe('runMonitor', () => {
         rows: [incident, rollback, { ...incident, id: 'bad', phase: 'rollout' }],
       };
       const { result } = await check({ ...HEALTHY, [DEFAULT_POLICY_KEY]: policy });
-      expect(result.reports.validation.summary).toEqual({ rows: 3, blockingRows: 2, errors: 1, warnings: 0 });
+      expect(result.reports.validation.summary).toEqual({
+        rows: 3,
+        blockingRows: 2,
+        errors: 1,
+        warnings: 0,
+        waived: 0,
+      });
       expect(result.reports.validation.promotion.blockers).toEqual([
         expect.objectContaining({ code: 'schema', rowId: 'bad' }),
       ]);

@@ -112,7 +112,13 @@ describe('buildReports', () => {
 
   it('summarises the policy: rows in the file, evaluated blocking rows, errors and warnings', () => {
     const reports = build();
-    expect(reports.validation.summary).toEqual({ rows: 5, blockingRows: 3, errors: 1, warnings: 1 });
+    expect(reports.validation.summary).toEqual({
+      rows: 5,
+      blockingRows: 3,
+      errors: 1,
+      warnings: 1,
+      waived: 0,
+    });
     expect(reports.validation.findings).toEqual(findings);
     expect(reports.validation.promotion).toBe(promotion);
     expect(reports.validation.alerts).toBeNull();

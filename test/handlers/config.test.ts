@@ -9,10 +9,12 @@ describe('loadConfig', () => {
       reportsPrefix: '',
       policyKey: 'policy/usr-operational-readiness-policy.json',
       scheduleKey: 'schedule/cutover-windows.json',
+      waiversKey: 'policy/waivers.json',
       alertTopicArn: null,
       cadenceDays: 30,
       warnDays: 7,
       concurrency: 16,
+      maxWaiverDays: 30,
       metricsNamespace: 'UsrReadiness',
     });
   });
@@ -25,10 +27,12 @@ describe('loadConfig', () => {
         REPORTS_PREFIX: 'out/',
         POLICY_KEY: 'policy/p.json',
         SCHEDULE_KEY: 'schedule/s.json',
+        WAIVERS_KEY: 'policy/w.json',
         ALERT_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:usr-alerts',
         CADENCE_DAYS: '14',
         WARN_DAYS: '0',
         CONCURRENCY: '4',
+        MAX_WAIVER_DAYS: '14',
         POWERTOOLS_METRICS_NAMESPACE: 'Custom',
       }),
     ).toEqual({
@@ -37,10 +41,12 @@ describe('loadConfig', () => {
       reportsPrefix: 'out/',
       policyKey: 'policy/p.json',
       scheduleKey: 'schedule/s.json',
+      waiversKey: 'policy/w.json',
       alertTopicArn: 'arn:aws:sns:eu-west-1:123456789012:usr-alerts',
       cadenceDays: 14,
       warnDays: 0,
       concurrency: 4,
+      maxWaiverDays: 14,
       metricsNamespace: 'Custom',
     });
   });
@@ -120,6 +126,27 @@ describe('loadConfig', () => {
           'CADENCE_DAYS must be a positive integer, got "1.5"; ' +
           'WARN_DAYS must be a non-negative integer, got "-1"; ' +
           'CONCURRENCY must be at most 256, got "1000"',
+      ),
+    );
+  });
+
+  it('says MAX_WAIVER_DAYS must be a positive integer of at most 36500, quoting the bad value', () => {
+    expect(() => loadConfig({ EVIDENCE_BUCKET: 'evidence', MAX_WAIVER_DAYS: '0' })).toThrow(
+      new Error('invalid daily-check configuration: MAX_WAIVER_DAYS must be a positive integer, got "0"'),
+    );
+    expect(() => loadConfig({ EVIDENCE_BUCKET: 'evidence', MAX_WAIVER_DAYS: '36501' })).toThrow(
+      new Error('invalid daily-check configuration: MAX_WAIVER_DAYS must be at most 36500, got "36501"'),
+    );
+    expect(loadConfig({ EVIDENCE_BUCKET: 'evidence', MAX_WAIVER_DAYS: '' }).maxWaiverDays).toBe(30);
+  });
+
+  it('treats an empty WAIVERS_KEY as the default key and refuses an absolute one', () => {
+    expect(loadConfig({ EVIDENCE_BUCKET: 'evidence', WAIVERS_KEY: '' }).waiversKey).toBe(
+      'policy/waivers.json',
+    );
+    expect(() => loadConfig({ EVIDENCE_BUCKET: 'evidence', WAIVERS_KEY: '/policy/w.json' })).toThrow(
+      new Error(
+        'invalid daily-check configuration: WAIVERS_KEY must be a relative key, got "/policy/w.json"',
       ),
     );
   });

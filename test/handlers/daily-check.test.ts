@@ -350,6 +350,68 @@ describe('daily-check handler', () => {
   });
 });
 
+describe('daily-check handler with waivers', () => {
+  const WAIVERS = {
+    schemaVersion: 'usr-readiness-waivers/v1',
+    waivers: [
+      {
+        id: 'W-1',
+        rowId: 'cutover-dns-failback',
+        codes: ['never-drilled'],
+        reason: 'new row; first drill booked',
+        approvedBy: 'jane.doe@example.com',
+        approvedAt: '2026-11-20T00:00:00Z',
+        expiresAt: '2026-12-10T00:00:00Z',
+      },
+    ],
+  };
+
+  it('reads WAIVERS_KEY under the evidence prefix and decides go on the waived blocker', async () => {
+    const objects = fakeBucket({
+      'usr/policy/usr-operational-readiness-policy.json': POLICY,
+      'usr/policy/team-waivers.json': WAIVERS,
+      [DRILL_KEY]: DRILL,
+    });
+    const { handler } = harness({
+      alertTopicArn: null,
+      ...loadConfigWaivers({ WAIVERS_KEY: 'policy/team-waivers.json' }),
+    });
+
+    const summary = await handler({ now: NOW });
+
+    expect(s3).toHaveReceivedCommandWith(GetObjectCommand, {
+      Bucket: BUCKET,
+      Key: 'usr/policy/team-waivers.json',
+    });
+    expect(summary).toMatchObject({ decision: 'go', blockers: 0, waived: 1 });
+    const validation = JSON.parse(
+      objects.get('usr/reports/latest/usr-operational-readiness-validation.json')?.body ?? '{}',
+    ) as {
+      waivers: { id: string; state: string }[];
+    };
+    expect(validation.waivers).toEqual([expect.objectContaining({ id: 'W-1', state: 'active' })]);
+  });
+
+  it('applies MAX_WAIVER_DAYS: a longer waiver waives nothing', async () => {
+    fakeBucket({
+      'usr/policy/usr-operational-readiness-policy.json': POLICY,
+      'usr/policy/waivers.json': WAIVERS,
+      [DRILL_KEY]: DRILL,
+    });
+    const { handler } = harness({ alertTopicArn: null, ...loadConfigWaivers({ MAX_WAIVER_DAYS: '14' }) });
+
+    expect(await handler({ now: NOW })).toMatchObject({ decision: 'no-go', waived: 0, warnings: 1 });
+  });
+});
+
+/** The waiver settings as the configuration reads them from the environment. */
+function loadConfigWaivers(
+  env: Record<string, string>,
+): Pick<DailyCheckConfig, 'waiversKey' | 'maxWaiverDays'> {
+  const { waiversKey, maxWaiverDays } = loadConfig({ EVIDENCE_BUCKET: BUCKET, ...env });
+  return { waiversKey, maxWaiverDays };
+}
+
 describe('daily-check handler events', () => {
   it('logs and refuses an event whose now is not a date-time, before touching S3', async () => {
     const { handler, logger } = harness();

@@ -33,6 +33,7 @@ describe('parseMonitorContext', () => {
       expect.objectContaining({ objectLockDays: 365, cadenceDays: 14, warnDays: 3 }),
     );
     expect(parse({ warnDays: '0' })).toEqual(expect.objectContaining({ warnDays: 0 }));
+    expect(parse({ maxWaiverDays: '14' })).toEqual(expect.objectContaining({ maxWaiverDays: 14 }));
   });
 
   it('keeps an explicitly empty evidence prefix and treats an empty bucket name as none', () => {
@@ -56,6 +57,7 @@ describe('parseMonitorContext', () => {
     ],
     [{ cadenceDays: 0 }, 'context cadenceDays must be a whole number of days ≥ 1, got 0'],
     [{ warnDays: 2.5 }, 'context warnDays must be a whole number of days ≥ 0, got 2.5'],
+    [{ maxWaiverDays: 0 }, 'context maxWaiverDays must be a whole number of days ≥ 1, got 0'],
     [{ warnDays: '-1' }, 'context warnDays must be a whole number of days ≥ 0, got "-1"'],
     [
       { evidenceBucketName: 'My_Bucket' },
@@ -110,7 +112,7 @@ describe('ReadinessMonitorStack', () => {
     template.hasOutput('DeadLetterQueueUrl', { Value: ref(stack.monitor.deadLetterQueue) });
   });
 
-  it('composes the monitor from context: imported bucket and key, prefix, schedule, cadence, owners, ops emails', () => {
+  it('composes the monitor from context: imported bucket and key, prefix, schedule, cadence, waiver maximum, owners, ops emails', () => {
     const keyArn = 'arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555';
     const stack = new ReadinessMonitorStack(
       newApp({
@@ -121,6 +123,7 @@ describe('ReadinessMonitorStack', () => {
         scheduleTimeZone: 'Europe/Berlin',
         cadenceDays: '21',
         warnDays: '5',
+        maxWaiverDays: '14',
         owners: JSON.stringify([{ email: 'ic@example.com', roles: ['incident-commander'] }]),
         opsEmails: ['oncall@example.com'],
       }),
@@ -140,6 +143,7 @@ describe('ReadinessMonitorStack', () => {
           REPORTS_PREFIX: 'usr/',
           CADENCE_DAYS: '21',
           WARN_DAYS: '5',
+          MAX_WAIVER_DAYS: '14',
         },
       },
     });

@@ -81,6 +81,18 @@ describe('ReadinessMonitor props validation', () => {
     );
   });
 
+  it('rejects a waivers key outside policy/, where the function may not read', () => {
+    expect(rejection(() => ({ waiversKey: 'state/waivers.json' }))).toBe(
+      "waiversKey must be a key under 'policy/' relative to the evidence prefix (the function may only read there), got 'state/waivers.json'",
+    );
+  });
+
+  it('rejects a waivers key that is the policy key', () => {
+    expect(rejection(() => ({ policyKey: 'policy/p.json', waiversKey: 'policy/p.json' }))).toBe(
+      "waiversKey must differ from policyKey: both are 'policy/p.json', and one document cannot be both",
+    );
+  });
+
   it('rejects a schedule key outside schedule/', () => {
     expect(rejection(() => ({ scheduleKey: 'cutover.json' }))).toContain("got 'cutover.json'");
   });
@@ -97,6 +109,16 @@ describe('ReadinessMonitor props validation', () => {
       'timeout must be whole seconds between 1 second and 15 minutes, got 20 minutes',
     ],
     ['a concurrency of 0', { concurrency: 0 }, 'concurrency must be a whole number between 1 and 256, got 0'],
+    [
+      'a maximum waiver duration of 36 hours',
+      { maxWaiverDuration: Duration.hours(36) },
+      'maxWaiverDuration must be a whole number of days greater than zero, got 1 day 12 hours',
+    ],
+    [
+      'a maximum waiver duration of zero',
+      { maxWaiverDuration: Duration.days(0) },
+      'maxWaiverDuration must be a whole number of days greater than zero, got 0 days',
+    ],
     [
       'a warning period of half a day',
       { warnBefore: Duration.hours(12) },

@@ -90,6 +90,8 @@ describe('ReadinessMonitor with default props', () => {
       CADENCE_DAYS: '30',
       WARN_DAYS: '7',
       CONCURRENCY: '16',
+      WAIVERS_KEY: 'policy/waivers.json',
+      MAX_WAIVER_DAYS: '30',
       POWERTOOLS_SERVICE_NAME: 'usr-readiness-monitor',
       POWERTOOLS_METRICS_NAMESPACE: 'UsrReadiness',
       POWERTOOLS_LOG_LEVEL: 'INFO',
@@ -135,6 +137,7 @@ describe('ReadinessMonitor with default props', () => {
           arnJoin(bucket, '/drills/*'),
           arnJoin(bucket, '/history/*'),
           arnJoin(bucket, '/policy/usr-operational-readiness-policy.json'),
+          arnJoin(bucket, '/policy/waivers.json'),
           arnJoin(bucket, '/schedule/cutover-windows.json'),
           arnJoin(bucket, '/state/*'),
         ],
@@ -519,6 +522,18 @@ describe('ReadinessMonitor owners', () => {
   });
 });
 
+describe('ReadinessMonitor owners of waivers', () => {
+  it('lets an owner subscribe to waiver-expiring alerts only', () => {
+    const fixture = monitorFixture(() => ({
+      owners: [{ email: 'approvers@example.com', alertTypes: ['waiver-expiring'] }],
+    }));
+    fixture.template.hasResourceProperties('AWS::SNS::Subscription', {
+      Endpoint: 'approvers@example.com',
+      FilterPolicy: Match.exact({ alertType: ['waiver-expiring'] }),
+    });
+  });
+});
+
 describe('ReadinessMonitor with an imported bucket, prefixes and topics', () => {
   const bucketArn = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::usr-evidence-prod']] };
   const objectArn = (key: string): unknown => ({
@@ -537,6 +552,8 @@ describe('ReadinessMonitor with an imported bucket, prefixes and topics', () => 
       evidencePrefix: 'usr/',
       reportsPrefix: 'usr-monitor/',
       policyKey: 'policy/prod.json',
+      waiversKey: 'policy/prod-waivers.json',
+      maxWaiverDuration: Duration.days(14),
       alertTopic: sns.Topic.fromTopicArn(stack, 'Alerts', alertTopicArn),
       opsTopic: sns.Topic.fromTopicArn(stack, 'Ops', opsTopicArn),
       owners: [{ email: 'owner@example.com', alertTypes: ['summary'] }],
@@ -569,7 +586,7 @@ describe('ReadinessMonitor with an imported bucket, prefixes and topics', () => 
     });
   });
 
-  it('passes the prefixes, keys, cadence and topic to the handler', () => {
+  it('passes the prefixes, keys, cadence, waiver settings and topic to the handler', () => {
     expect(environmentOf(fixture)).toEqual(
       expect.objectContaining({
         EVIDENCE_BUCKET: 'usr-evidence-prod',
@@ -581,6 +598,8 @@ describe('ReadinessMonitor with an imported bucket, prefixes and topics', () => 
         CADENCE_DAYS: '14',
         WARN_DAYS: '3',
         CONCURRENCY: '8',
+        WAIVERS_KEY: 'policy/prod-waivers.json',
+        MAX_WAIVER_DAYS: '14',
       }),
     );
     fixture.template.hasResourceProperties('AWS::Lambda::Function', { MemorySize: 1024, Timeout: 600 });
@@ -615,6 +634,7 @@ describe('ReadinessMonitor with an imported bucket, prefixes and topics', () => 
           objectArn('usr-monitor/history/*'),
           objectArn('usr-monitor/state/*'),
           objectArn('usr/drills/*'),
+          objectArn('usr/policy/prod-waivers.json'),
           objectArn('usr/policy/prod.json'),
           objectArn('usr/schedule/cutover-windows.json'),
         ],

@@ -110,7 +110,10 @@ describe('usr-readiness check against S3 and SNS', () => {
     expect(first.code).toBe(1);
     expect(first.stdout).toMatch(/^STATUS +BLOCKING +ROW/);
     expect(first.stdout).toContain('promotion: NO-GO for window cutover-2026-11');
-    expect(first.stdout).toContain(`alerts: 11 published to sns:${topicArn}`);
+    expect(first.stdout).toMatch(
+      /^overdue \(waived W-2026-014 until 2026-12-04\) +yes +post-cutover-data-reconcile /m,
+    );
+    expect(first.stdout).toContain(`alerts: 10 published to sns:${topicArn}`);
   });
 
   it('writes the reports for the day and as latest under --out, the history, the ledger, and nothing in the store', async () => {
@@ -125,6 +128,7 @@ describe('usr-readiness check against S3 and SNS', () => {
     );
     expect((await listKeys(s3, bucket, 'store/')).filter((key) => !key.startsWith('store/drills/'))).toEqual([
       'store/policy/usr-operational-readiness-policy.json',
+      'store/policy/waivers.json',
       'store/schedule/cutover-windows.json',
     ]);
     for (const file of REPORT_FILES) {
@@ -145,7 +149,7 @@ describe('usr-readiness check against S3 and SNS', () => {
     );
     expect(validation.store).toBe(`s3://${bucket}/store`);
     expect(validation.promotion.decision).toBe('no-go');
-    expect(validation.summary).toEqual({ rows: 12, blockingRows: 8, errors: 0, warnings: 0 });
+    expect(validation.summary).toEqual({ rows: 12, blockingRows: 8, errors: 0, warnings: 0, waived: 1 });
     const rollback = DrillReportSchema.parse(
       await getJson(s3, bucket, 'out/reports/latest/usr-rollback-drill-report.json'),
     );
@@ -161,9 +165,11 @@ describe('usr-readiness check against S3 and SNS', () => {
   });
 
   it('publishes the alerts to SNS, and nothing again on a rerun the same day', async () => {
-    const alerts = await receiveAlerts(sqs, queue, 11);
-    expect(alerts).toHaveLength(11);
-    expect(delivered(alerts)).toContain('overdue/post-cutover-data-reconcile');
+    const alerts = await receiveAlerts(sqs, queue, 10);
+    expect(alerts).toHaveLength(10);
+    expect(delivered(alerts)).toContain('overdue/incident-sev3-comms');
+    expect(delivered(alerts)).toContain('cutover-uncovered/post-cutover-data-reconcile');
+    expect(delivered(alerts)).not.toContain('overdue/post-cutover-data-reconcile');
     expect(delivered(alerts)).toContain('summary/_run');
 
     const rerun = await run([

@@ -138,14 +138,16 @@ describe('daily-check handler (the real `handler` export) on the example store i
     summary = await handler({ now: NOW });
   });
 
-  it('returns the run summary: no-go, 12 rows, 11 alerts published, 6 report keys', () => {
+  it('returns the run summary: no-go, 12 rows, 1 waived blocker, 10 alerts published, 6 report keys', () => {
     expect(summary).toEqual(
       expect.objectContaining({
         asOf: NOW,
         decision: 'no-go',
         rows: 12,
         blockingRows: 8,
-        alertsPublished: 11,
+        blockers: 4,
+        waived: 1,
+        alertsPublished: 10,
         alertsFailed: 0,
       }),
     );
@@ -175,7 +177,7 @@ describe('daily-check handler (the real `handler` export) on the example store i
     expect(validation.asOf).toBe(NOW);
     expect(validation.store).toBe(`s3://${bucket}`);
     expect(validation.parameters).toEqual({ cadenceDays: 30, warnDays: 7 });
-    expect(validation.summary).toEqual({ rows: 12, blockingRows: 8, errors: 0, warnings: 0 });
+    expect(validation.summary).toEqual({ rows: 12, blockingRows: 8, errors: 0, warnings: 0, waived: 1 });
     expect(validation.policySource.key).toBe('policy/usr-operational-readiness-policy.json');
     expect(validation.policySource.etag).toMatch(/^[0-9a-f]{32}$/);
     expect(validation.policySource.sha256).toBe(
@@ -189,9 +191,19 @@ describe('daily-check handler (the real `handler` export) on the example store i
       'remediation-missing/cutover-dns-failback',
       'remediation-overdue/incident-sev1-security',
       'cutover-uncovered/post-cutover-data-reconcile',
-      'overdue/post-cutover-data-reconcile',
       'cutover-uncovered/rollback-feature-flags',
     ]);
+    // The example store's waivers file: W-2026-014 accepts the overdue drill of post-cutover-data-reconcile (and
+    // nothing else of that row); W-2026-009 has expired and waives nothing.
+    expect(
+      validation.promotion.waived.map((w) => `${w.code}/${w.rowId ?? ''}/${w.waiverId}/${w.expiresAt}`),
+    ).toEqual(['overdue/post-cutover-data-reconcile/W-2026-014/2026-12-04T00:00:00Z']);
+    expect(validation.waivers.map((w) => `${w.id ?? ''}:${w.state}`)).toEqual([
+      'W-2026-009:expired',
+      'W-2026-014:active',
+    ]);
+    expect(validation.waiversSource?.key).toBe('policy/waivers.json');
+    expect(validation.waiversSource?.etag).toMatch(/^[0-9a-f]{32}$/);
     expect(validation.alerts).toEqual({ sink: `sns:${topicArn}`, undelivered: [] });
 
     const consumed = validation.promotion.consumedEvidence;
@@ -241,9 +253,9 @@ describe('daily-check handler (the real `handler` export) on the example store i
 
     beforeAll(async () => {
       const [all, types, rowQueue, blockingSev1] = await Promise.all([
-        receiveAlerts(sqs, queues.all, 11),
-        receiveAlerts(sqs, queues.types, 3),
-        receiveAlerts(sqs, queues.row, 2),
+        receiveAlerts(sqs, queues.all, 10),
+        receiveAlerts(sqs, queues.types, 2),
+        receiveAlerts(sqs, queues.row, 1),
         receiveAlerts(sqs, queues.blockingSev1, 1),
       ]);
       received = { all, types, row: rowQueue, blockingSev1 };
@@ -259,7 +271,6 @@ describe('daily-check handler (the real `handler` export) on the example store i
         'due-soon/incident-sev2-escalation',
         'never-drilled/incident-postmortem',
         'overdue/incident-sev3-comms',
-        'overdue/post-cutover-data-reconcile',
         'remediation-missing/cutover-dns-failback',
         'remediation-overdue/incident-sev1-security',
         'summary/_run',
@@ -278,18 +289,15 @@ describe('daily-check handler (the real `handler` export) on the example store i
     });
 
     it('delivers only overdue and remediation-missing alerts to the queue filtering on alertType', () => {
+      // overdue/post-cutover-data-reconcile is waived (W-2026-014): present in the reports, silent here.
       expect(delivered(received.types)).toEqual([
         'overdue/incident-sev3-comms',
-        'overdue/post-cutover-data-reconcile',
         'remediation-missing/cutover-dns-failback',
       ]);
     });
 
-    it("delivers only one row's alerts to the queue filtering on rowId", () => {
-      expect(delivered(received.row)).toEqual([
-        'cutover-uncovered/post-cutover-data-reconcile',
-        'overdue/post-cutover-data-reconcile',
-      ]);
+    it("delivers only one row's alerts to the queue filtering on rowId, the waived problem aside", () => {
+      expect(delivered(received.row)).toEqual(['cutover-uncovered/post-cutover-data-reconcile']);
     });
 
     it('delivers only blocking sev1 alerts to the queue filtering on blocking AND severityClass', () => {

@@ -68,6 +68,24 @@ function longHistoryStore(): StoreBuilder {
       { id: 'w-2026-12', startsAt: '2026-12-15T22:00:00Z', endsAt: '2026-12-16T04:00:00Z' },
     ]);
 
+  const waiver = (id: string, rowId: string, codes: string[]) => ({
+    id,
+    rowId,
+    codes,
+    reason: 'parity',
+    approvedBy: 'approver@example.com',
+    approvedAt: '2026-11-20T00:00:00Z',
+    expiresAt: '2026-11-30T00:00:00Z',
+  });
+  store.json('policy/waivers.json', {
+    schemaVersion: 'usr-readiness-waivers/v1',
+    waivers: [
+      waiver('W-active', 'rollback-long', ['cutover-uncovered', 'remediation-missing']),
+      waiver('W-invalid', 'incident-long', ['evidence-invalid']),
+      waiver('W-unknown', 'no-such-row', ['overdue']),
+    ],
+  });
+
   for (let i = 0; i < 40; i++) {
     const completedAt = hoursBefore('2026-11-24T10:00:00Z', 72 * i);
     const variants: Record<string, unknown>[] = [
@@ -182,6 +200,17 @@ const exampleCoverage: Coverage = (fromS3) => {
   expect(codesOf(fromS3)).toEqual(
     expect.arrayContaining(['evidence-key-nonconforming', 'remediation-missing']),
   );
+  // The waivers file: one active waiver (a waived blocker, a waived finding, a silent problem) and one expired.
+  const validation = fromS3.reports.validation;
+  expect(validation.waivers.map((w) => w.state)).toEqual(['expired', 'active']);
+  expect(validation.promotion.waived.map((w) => w.waiverId)).toEqual(['W-2026-014']);
+  const waivedFindings = fromS3.rows.flatMap((r) =>
+    r.report.findings.filter((f) => f.waivedBy !== undefined),
+  );
+  expect(waivedFindings.map((f) => f.code)).toEqual(['overdue']);
+  expect(fromS3.alerts.map((a) => a.id)).not.toContainEqual(
+    expect.stringContaining('/overdue/post-cutover-data-reconcile'),
+  );
 };
 
 const longCoverage: Coverage = (fromS3, listings) => {
@@ -201,6 +230,16 @@ const longCoverage: Coverage = (fromS3, listings) => {
   );
   expect(lastSuccessOf(fromS3, 'incident-flood')).toBe('drills/incident-flood/20261024T230000Z-flood-0.json');
   expect(listings).toContainEqual({ prefix: 'long/drills/incident-flood/', continued: true });
+  const validation = fromS3.reports.validation;
+  expect(validation.waivers.map((w) => `${w.id ?? ''}:${w.state}`)).toEqual([
+    'W-active:active',
+    'W-invalid:invalid',
+    'W-unknown:invalid',
+  ]);
+  expect(validation.findings.map((f) => f.code)).toEqual(['waiver-invalid', 'waiver-unknown-row']);
+  expect(validation.promotion.waived.map((w) => `${w.code}/${w.rowId ?? ''}`)).toEqual([
+    'remediation-missing/rollback-long',
+  ]);
 };
 
 describe.each([

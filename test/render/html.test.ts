@@ -210,6 +210,7 @@ describe('renderHtml', () => {
         {
           id: 'W-2026-014',
           rowId: 'incident-sev2-escalation',
+          codes: ['overdue'],
           state: 'active',
           expiresAt: '2026-12-04T00:00:00Z',
         },
@@ -227,8 +228,10 @@ describe('renderHtml', () => {
     expect(html).toContain('0 blocker(s), 1 waived.');
   });
 
-  it('leaves the waived section out for a report without waivers', () => {
-    expect(renderHtml(input())).not.toContain('Waived blockers');
+  it('says "None." under waived blockers when nothing is waived', () => {
+    expect(renderHtml(input())).toContain(
+      '<section aria-labelledby="waived"><h2 id="waived">Waived blockers</h2><p>None.</p></section>',
+    );
   });
 
   it('keeps the filter box hidden for readers without JavaScript', () => {

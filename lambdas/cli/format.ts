@@ -86,8 +86,8 @@ export function formatTable(result: RunResult): string {
   );
   for (const blocker of p.blockers)
     lines.push(`  blocker ${blocker.code}${blocker.rowId ? ` ${blocker.rowId}` : ''}: ${blocker.message}`);
-  lines.push(formatChanges(v.changes));
   lines.push(...waiverLines(v));
+  lines.push(formatChanges(v.changes));
   if (v.alerts) {
     lines.push(
       `alerts: ${result.summary.alertsPublished} published to ${v.alerts.sink}${v.alerts.undelivered.length ? `, ${v.alerts.undelivered.length} undelivered` : ''}`,

@@ -140,6 +140,8 @@ export const METRIC_NAMES = {
   alertsPublished: 'AlertsPublished',
   alertsFailed: 'AlertsFailed',
   evidenceRead: 'EvidenceRead',
+  /** 1 when the newest days of the manifest hash chain (or `reports/latest/`) do not verify, else 0. */
+  chainBroken: 'ChainBroken',
 } as const;
 
 /** Daily at 06:00 in `DEFAULT_SCHEDULE_TIME_ZONE`. */
@@ -154,3 +156,22 @@ export const S3_BUCKET_NAME = /^(?!xn--)(?!.*-s3alias$)(?=.{3,63}$)[a-z0-9][a-z0
 /** A standard or FIFO SNS topic ARN in any partition (the callers refuse FIFO topics separately). */
 export const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/;
 export const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
+
+// ---------------------------------------------------------------- integrity and the promotion gate
+
+/** What `usr-readiness verify` reports, one line per problem: `<date> <problem> <file>`. */
+export const VERIFY_PROBLEMS = ['digest-mismatch', 'missing-file', 'chain-broken', 'overwritten'] as const;
+export type VerifyProblem = (typeof VERIFY_PROBLEMS)[number];
+/** `usr-readiness gate` refuses `reports/latest/` older than this (`--max-age`). */
+export const DEFAULT_GATE_MAX_AGE = '26h';
+/** How far `asOf` may lie after the gate's `now` (clocks differ) before the gate calls the reports stale. */
+export const GATE_CLOCK_SKEW_MS = 5 * 60 * 1000;
+/**
+ * `verify --versions`: earlier versions of a day's report are a same-day rerun when every version was written on
+ * that UTC day or within this grace after it (a run that started before midnight: at most a Lambda's lifetime).
+ */
+export const SAME_DAY_REWRITE_GRACE_MS = DEFAULT_CLAIM_TTL_MS;
+/** The Lambda's cheap check after each run: the newest days verified, with their links and `reports/latest/`. */
+export const CHAIN_TIP_DAYS = 2;
+/** `verify` and `gate` never read more of one sealed file than this, whatever its manifest records. */
+export const MAX_REPORT_BYTES = 256 * 1024 * 1024;

@@ -12,6 +12,7 @@ import type {
   LedgerStore,
   ListDrillsOptions,
   ObjectMeta,
+  PutResult,
   ReadResult,
   ReportSink,
 } from '../ports';
@@ -316,12 +317,14 @@ export class S3ReportSink implements ReportSink {
     return out;
   }
 
-  async put(key: string, body: string, contentType: ContentType = 'application/json'): Promise<void> {
+  /** One PutObject; returns the version S3 created on a versioned bucket. */
+  async put(key: string, body: string, contentType: ContentType = 'application/json'): Promise<PutResult> {
     const fullKey = this.prefix + key;
     try {
-      await this.client.send(
+      const response = await this.client.send(
         new PutObjectCommand({ Bucket: this.bucket, Key: fullKey, Body: body, ContentType: contentType }),
       );
+      return { versionId: response?.VersionId ?? null };
     } catch (error) {
       throw new ReportWriteError(
         `cannot write report s3://${this.bucket}/${fullKey} (${describeAwsError(error)})`,

@@ -211,6 +211,7 @@ describe('runMonitor resilience', () => {
       JSON.parse(reports.files.get('reports/latest/usr-operational-readiness-validation.json') ?? 'null'),
     );
     expect(validation.alerts?.error).toContain('cannot read the alert ledger');
-    expect(reports.files.size).toBe(6);
+    // Three reports and the manifest, in the day's folder and in latest/.
+    expect(reports.files.size).toBe(8);
   });
 });

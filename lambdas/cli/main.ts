@@ -11,6 +11,7 @@ import { LedgerError, ReportWriteError, StoreUnreachableError } from '../ports';
 import type { CheckFlags } from './args';
 import { HELP, UsageError, parseCommand } from './args';
 import { formatFindings, formatTable } from './format';
+import { runIntegrity } from './integrity';
 import { buildTargets, refuseUnusableOutputs } from './wiring';
 
 export interface Io {
@@ -134,6 +135,9 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
         return await validate(command.file, command.format, io);
       case 'check':
         return await check(command.flags, io);
+      case 'verify':
+      case 'gate':
+        return await runIntegrity(command, io);
     }
   } catch (error) {
     if (

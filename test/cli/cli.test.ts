@@ -13,6 +13,7 @@ const NOW = '2026-11-25T06:00:00Z';
 const FILES = [
   'usr-incident-response-drill-report.json',
   'usr-operational-readiness-validation.json',
+  'usr-readiness-manifest.json',
   'usr-rollback-drill-report.json',
 ];
 

@@ -127,8 +127,9 @@ function parse<T extends NonNullable<ParseArgsConfig['options']>>(
   try {
     parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (error) {
-    const message = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
-    const unknown = /^Unknown option '([^']+)'/.exec(message);
+    // Under a test runner's realm a Node error may not be `instanceof Error`: read its text either way.
+    const message = (String((error as { message?: unknown })?.message ?? error).split('\n')[0] ?? '').trim();
+    const unknown = /Unknown option '([^']+)'/.exec(message);
     throw new UsageError(unknown ? `unknown option ${unknown[1]} (see ${command} --help)` : message);
   }
   if (parsed.positionals.length > 0)

@@ -43,12 +43,14 @@ function drillsRead({ evidencePrefix: ep }: StorePaths): Partial<BucketAccess> {
   };
 }
 
-function reportsWrite({ reportsPrefix: rp }: StorePaths): Partial<BucketAccess> {
+function reportsReadWrite({ reportsPrefix: rp }: StorePaths): Partial<BucketAccess> {
   const pattern = `${rp}reports/*`;
   return {
+    list: [pattern],
+    read: [pattern],
     write: [pattern],
     wildcardReasons: {
-      [pattern]: `s3:PutObject covers the reports under '${rp}reports/' only: each run writes reports/<date>/ and reports/latest/ files, named by the run date`,
+      [pattern]: `the reports under '${rp}reports/' only: each run writes reports/<date>/ and reports/latest/ files named by the run date (s3:PutObject), and reads back latest/ and the earlier days' manifests it links to and verifies (s3:ListBucket, s3:GetObject)`,
     },
   };
 }
@@ -66,11 +68,23 @@ function ledgerReadWrite({ reportsPrefix: rp }: StorePaths): Partial<BucketAcces
 }
 
 /** In statement order: the order of the resources in each S3 statement follows it. */
-const GRANTS: readonly Grant[] = [policyRead, scheduleRead, drillsRead, reportsWrite, ledgerReadWrite];
+const GRANTS: readonly Grant[] = [policyRead, scheduleRead, drillsRead, reportsReadWrite, ledgerReadWrite];
 
-/** The union of the grants, each list without duplicates, in grant order. */
-export function bucketAccessOf(paths: StorePaths): BucketAccess {
-  const parts = GRANTS.map((grant) => grant(paths));
+/**
+ * The grants on the output root that a separate reports bucket takes over (`reportsBucket`): `reports/` (and the
+ * compliance history `history/`, when it has a grant). The ledger `state/` stays with the evidence.
+ */
+const OUT_ROOT_GRANTS: ReadonlySet<Grant> = new Set([reportsReadWrite]);
+
+/** Which grants: all of them (one bucket), those of the evidence bucket, or those of a separate reports bucket. */
+export type GrantScope = 'all' | 'store' | 'out';
+
+/** The union of the grants in `scope`, each list without duplicates, in grant order. */
+export function bucketAccessOf(paths: StorePaths, scope: GrantScope = 'all'): BucketAccess {
+  const chosen = GRANTS.filter(
+    (grant) => scope === 'all' || OUT_ROOT_GRANTS.has(grant) === (scope === 'out'),
+  );
+  const parts = chosen.map((grant) => grant(paths));
   const union = (field: 'list' | 'read' | 'write'): string[] => [
     ...new Set(parts.flatMap((part) => part[field] ?? [])),
   ];

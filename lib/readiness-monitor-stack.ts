@@ -21,6 +21,7 @@ export const CONTEXT_KEYS = [
   'cadenceDays',
   'warnDays',
   'objectLockDays',
+  'reportRetentionDays',
 ] as const;
 
 export type ContextKey = (typeof CONTEXT_KEYS)[number];
@@ -38,6 +39,8 @@ export interface MonitorContext {
   readonly cadenceDays?: number;
   readonly warnDays?: number;
   readonly objectLockDays?: number;
+  /** A separate, COMPLIANCE-locked reports bucket with this default retention. */
+  readonly reportRetentionDays?: number;
 }
 
 /**
@@ -45,7 +48,8 @@ export interface MonitorContext {
  * `evidenceBucketName` (import an existing bucket instead of creating one) and `evidenceBucketKeyArn`,
  * `evidencePrefix`, `reportsPrefix`, `owners` (JSON array of `{ email, roles?, runbookIds?, severityClasses?,
  * alertTypes? }`), `opsEmails` (JSON array of addresses for the alarm topic), `scheduleExpression`,
- * `scheduleTimeZone`, `cadenceDays`, `warnDays`, `objectLockDays`.
+ * `scheduleTimeZone`, `cadenceDays`, `warnDays`, `objectLockDays`, `reportRetentionDays` (a separate reports bucket
+ * under Object Lock in COMPLIANCE mode with that default retention).
  */
 export class ReadinessMonitorStack extends Stack {
   public readonly monitor: ReadinessMonitor;
@@ -63,6 +67,8 @@ export class ReadinessMonitorStack extends Stack {
     new CfnOutput(this, 'OpsTopicArn', { value: this.monitor.opsTopic.topicArn });
     new CfnOutput(this, 'FunctionName', { value: this.monitor.lambdaFunction.functionName });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.monitor.deadLetterQueue.queueUrl });
+    if (context.reportRetentionDays !== undefined)
+      new CfnOutput(this, 'ReportsBucketName', { value: this.monitor.reportsBucket.bucketName });
   }
 
   private monitorProps(context: MonitorContext): ReadinessMonitorProps {
@@ -74,6 +80,9 @@ export class ReadinessMonitorStack extends Stack {
       ...scheduleProps(context),
       ...(context.objectLockDays !== undefined
         ? { objectLockRetention: Duration.days(context.objectLockDays) }
+        : {}),
+      ...(context.reportRetentionDays !== undefined
+        ? { reportsBucket: true, reportRetention: Duration.days(context.reportRetentionDays) }
         : {}),
       owners: context.owners,
       opsEmails: context.opsEmails,
@@ -119,6 +128,7 @@ export function parseMonitorContext(get: (key: ContextKey) => unknown): MonitorC
   const reportsPrefix = optionalString(get, 'reportsPrefix', true);
   const cadenceDays = optionalWholeNumber(get, 'cadenceDays', 1);
   const warnDays = optionalWholeNumber(get, 'warnDays', 0);
+  const reportRetentionDays = optionalWholeNumber(get, 'reportRetentionDays', 1);
 
   return {
     ...bucket.named,
@@ -130,6 +140,7 @@ export function parseMonitorContext(get: (key: ContextKey) => unknown): MonitorC
     ...(cadenceDays !== undefined ? { cadenceDays } : {}),
     ...(warnDays !== undefined ? { warnDays } : {}),
     ...bucket.objectLock,
+    ...(reportRetentionDays !== undefined ? { reportRetentionDays } : {}),
   };
 }
 

@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import { buildAlarms } from './builders/alarms';
 import { buildDeadLetterQueue } from './builders/dead-letter-queue';
 import { buildFunction } from './builders/function';
+import { buildIntegrity } from './builders/integrity';
 import { buildSchedule } from './builders/schedule';
 import { buildStorage } from './builders/storage';
 import { subscribeRecipients } from './builders/subscriptions';
@@ -57,6 +58,10 @@ export class ReadinessMonitor extends Construct {
   public readonly deadLetterAlarm: cloudwatch.Alarm;
   /** No `RunSucceeded` datapoint for 26 hours. */
   public readonly heartbeatAlarm: cloudwatch.Alarm;
+  /** Where `reports/` is written: the separate reports bucket (`reportsBucket`), else the evidence bucket. */
+  public readonly reportsBucket: s3.IBucket;
+  /** `ChainBroken` ≥ 1: the newest days of the manifest hash chain or `reports/latest/` did not verify. */
+  public readonly chainBrokenAlarm: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: ReadinessMonitorProps = {}) {
     super(scope, id);
@@ -72,6 +77,7 @@ export class ReadinessMonitor extends Construct {
     const daily = buildFunction(this, { config, storage, topics, deadLetterQueue });
     const schedule = buildSchedule(this, { config, fn: daily.fn, deadLetterQueue });
     const alarms = buildAlarms(this, { fn: daily.fn, deadLetterQueue, opsTopic: topics.opsTopic });
+    const integrity = buildIntegrity(this, { config, storage, ...daily, opsTopic: topics.opsTopic });
 
     this.evidenceBucket = storage.evidenceBucket;
     this.accessLogsBucket = storage.accessLogsBucket;
@@ -85,5 +91,7 @@ export class ReadinessMonitor extends Construct {
     this.errorsAlarm = alarms.errorsAlarm;
     this.deadLetterAlarm = alarms.deadLetterAlarm;
     this.heartbeatAlarm = alarms.heartbeatAlarm;
+    this.reportsBucket = integrity.reportsBucket;
+    this.chainBrokenAlarm = integrity.chainBrokenAlarm;
   }
 }

@@ -123,7 +123,9 @@ describe('ReadinessMonitor with default props', () => {
         Effect: 'Allow',
         Action: 's3:ListBucket',
         Resource: getAtt(bucket, 'Arn'),
-        Condition: { StringLike: { 's3:prefix': ['policy/*', 'schedule/*', 'drills/*', 'state/*'] } },
+        Condition: {
+          StringLike: { 's3:prefix': ['policy/*', 'schedule/*', 'drills/*', 'reports/*', 'state/*'] },
+        },
       },
       {
         Sid: 'ReadEvidenceAndLedger',
@@ -132,6 +134,7 @@ describe('ReadinessMonitor with default props', () => {
         Resource: [
           arnJoin(bucket, '/drills/*'),
           arnJoin(bucket, '/policy/usr-operational-readiness-policy.json'),
+          arnJoin(bucket, '/reports/*'),
           arnJoin(bucket, '/schedule/cutover-windows.json'),
           arnJoin(bucket, '/state/*'),
         ],
@@ -443,7 +446,8 @@ describe('ReadinessMonitor with default props', () => {
       AlarmActions: [ref(fixture.monitor.opsTopic)],
       OKActions: [ref(fixture.monitor.opsTopic)],
     });
-    fixture.template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+    // Errors, dead letters, heartbeat, and the manifest chain (ChainBrokenAlarm, below).
+    fixture.template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
   });
 
   it('subscribes nobody to the alert topic without owners', () => {
@@ -594,7 +598,13 @@ describe('ReadinessMonitor with an imported bucket, prefixes and topics', () => 
         Resource: bucketArn,
         Condition: {
           StringLike: {
-            's3:prefix': ['usr/policy/*', 'usr/schedule/*', 'usr/drills/*', 'usr-monitor/state/*'],
+            's3:prefix': [
+              'usr/policy/*',
+              'usr/schedule/*',
+              'usr/drills/*',
+              'usr-monitor/reports/*',
+              'usr-monitor/state/*',
+            ],
           },
         },
       },
@@ -603,6 +613,7 @@ describe('ReadinessMonitor with an imported bucket, prefixes and topics', () => 
         Effect: 'Allow',
         Action: 's3:GetObject',
         Resource: [
+          objectArn('usr-monitor/reports/*'),
           objectArn('usr-monitor/state/*'),
           objectArn('usr/drills/*'),
           objectArn('usr/policy/prod.json'),
@@ -641,6 +652,7 @@ describe('ReadinessMonitor with an imported bucket, prefixes and topics', () => 
     });
     const alarms = fixture.template.findResources('AWS::CloudWatch::Alarm');
     expect(Object.values(alarms).map((alarm): unknown => alarm.Properties.AlarmActions)).toEqual([
+      [opsTopicArn],
       [opsTopicArn],
       [opsTopicArn],
       [opsTopicArn],

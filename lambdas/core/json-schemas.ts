@@ -6,6 +6,7 @@ import {
   DrillEvidenceSchema,
   DrillReportSchema,
   LedgerSchema,
+  ManifestSchema,
   PolicyFileSchema,
   ValidationReportSchema,
 } from './schemas';
@@ -18,6 +19,7 @@ const DOCUMENTS = {
   'usr-drill-report.schema.json': { schema: DrillReportSchema, io: 'output' },
   'usr-readiness-alert.schema.json': { schema: AlertSchema, io: 'output' },
   'usr-readiness-alert-ledger.schema.json': { schema: LedgerSchema, io: 'output' },
+  'usr-readiness-manifest.schema.json': { schema: ManifestSchema, io: 'output' },
 } as const;
 
 /** File name → pretty-printed JSON Schema text (with a final newline). */

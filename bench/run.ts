@@ -22,6 +22,7 @@ import { COLD_INIT_RUNS, LAMBDA_ENTRY, measureBundle } from './bundle';
 import type { CaseInput, CaseResult } from './case-runner';
 import type { DeepHistoryLine } from './deep-history';
 import { runDeepHistory } from './deep-history';
+import { runVerifyChain } from './verify-chain';
 import type { Emulator } from './emulator';
 import { EMULATOR_CREDENTIALS, EMULATOR_REGION, startEmulator } from './emulator';
 import type { MeasuredCase, SkippedCase, StoreKind } from './report';
@@ -39,14 +40,15 @@ const S3_CASE_BUDGET_MS = 3 * 60_000;
 /** Any case still running after this is killed. */
 const CASE_TIMEOUT_MS = 10 * 60_000;
 
-const USAGE = `usage: npm run bench -- [--quick] [--only fs|s3|deep-history|bundle] [--s3-full]
+const USAGE = `usage: npm run bench -- [--quick] [--only fs|s3|deep-history|verify-chain|bundle] [--s3-full]
   --quick          only the R=100 cases (and the deep-history case and the bundle)
   --only <part>    only the directory-store cases (fs), the S3 cases (s3), the S3 requests of rows with
-                   5,000 drills of history (deep-history) or the Lambda bundle (bundle);
+                   5,000 drills of history (deep-history), verify over 365 days x 6 files (verify-chain)
+                   or the Lambda bundle (bundle);
                    a comma-separated list selects several
   --s3-full        also run the S3 cases estimated to take over ${S3_CASE_BUDGET_MS / 60_000} minutes (R=1000 x H=1000)`;
 
-type Part = StoreKind | 'deep-history' | 'bundle';
+type Part = StoreKind | 'deep-history' | 'verify-chain' | 'bundle';
 
 interface Options {
   readonly quick: boolean;
@@ -70,13 +72,15 @@ function parseOptions(argv: readonly string[]): Options {
     process.stdout.write(`${USAGE}\n`);
     process.exit(0);
   }
-  const all: Part[] = ['fs', 's3', 'deep-history', 'bundle'];
+  const all: Part[] = ['fs', 's3', 'deep-history', 'verify-chain', 'bundle'];
   let parts = new Set<Part>(all);
   if (values.only !== undefined) {
     const wanted = values.only.split(',').map((p) => p.trim());
     const bad = wanted.filter((p) => !all.includes(p as Part));
     if (bad.length > 0)
-      throw new Error(`--only: unknown part ${bad.join(', ')} (expected fs, s3, deep-history or bundle)`);
+      throw new Error(
+        `--only: unknown part ${bad.join(', ')} (expected fs, s3, deep-history, verify-chain or bundle)`,
+      );
     parts = new Set(wanted as Part[]);
   }
   return { quick: values.quick, s3Full: values['s3-full'], parts };
@@ -456,6 +460,15 @@ async function main(): Promise<void> {
         await deepEmulator.stop();
       }
       print(JSON.stringify(deep));
+    }
+    if (options.parts.has('verify-chain')) {
+      progress('verify-chain: 365 days x 6 files on a directory and on S3, then verify');
+      const chainEmulator = await startEmulator();
+      try {
+        for (const line of await runVerifyChain(chainEmulator)) print(JSON.stringify(line));
+      } finally {
+        await chainEmulator.stop();
+      }
     }
     let bundle: BundleFigures | null = null;
     if (options.parts.has('bundle')) {

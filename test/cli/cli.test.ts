@@ -17,6 +17,15 @@ const FILES = [
   'usr-rollback-drill-report.json',
 ];
 
+/**
+ * A report apart from its generatedAt; the manifest apart from its digests (it seals the exact bytes, generatedAt
+ * included, so only its digests may differ between two runs of the same day).
+ */
+const stableText = (file: string, text: string): string =>
+  file === 'usr-readiness-manifest.json'
+    ? text.replace(/"sha256": "[0-9a-f]{64}"/g, '')
+    : text.replace(/"generatedAt": "[^"]+"/, '');
+
 function run(args: string[], cwd = repo) {
   const result = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8' });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
@@ -119,12 +128,7 @@ describe('usr-readiness check', () => {
   it('produces byte-identical reports on a rerun apart from generatedAt', () => {
     const store = exampleCopy();
     const snapshot = () =>
-      FILES.map((f) =>
-        readFileSync(path.join(store, 'reports', '2026-11-25', f), 'utf8').replace(
-          /"generatedAt": "[^"]+"/,
-          '',
-        ),
-      );
+      FILES.map((f) => stableText(f, readFileSync(path.join(store, 'reports', '2026-11-25', f), 'utf8')));
     run(['check', '--store', store, '--now', NOW, '-q']);
     const first = snapshot();
     run(['check', '--store', store, '--now', NOW, '-q']);
@@ -135,12 +139,7 @@ describe('usr-readiness check', () => {
     const store = exampleCopy();
     const sink = `jsonl:${path.join(store, 'alerts.jsonl')}`;
     const snapshot = () =>
-      FILES.map((f) =>
-        readFileSync(path.join(store, 'reports', '2026-11-25', f), 'utf8').replace(
-          /"generatedAt": "[^"]+"/,
-          '',
-        ),
-      );
+      FILES.map((f) => stableText(f, readFileSync(path.join(store, 'reports', '2026-11-25', f), 'utf8')));
     run(['check', '--store', store, '--now', NOW, '--alerts', sink, '-q']);
     const first = snapshot();
     run(['check', '--store', store, '--now', NOW, '--alerts', sink, '-q']);

@@ -16,6 +16,7 @@ import type {
   EvidenceStore,
   ListDrillsOptions,
   ObjectMeta,
+  PutResult,
   ReadResult,
   ReportSink,
 } from '../lambdas/ports';
@@ -121,7 +122,7 @@ export class CountingReportSink implements ReportSink {
     this.location = inner.location;
   }
 
-  put(key: string, body: string, contentType: ContentType): Promise<void> {
+  put(key: string, body: string, contentType: ContentType): Promise<PutResult | void> {
     this.counter.count('Put', key);
     return this.inner.put(key, body, contentType);
   }

@@ -25,6 +25,7 @@ import type { DeepHistoryLine } from './deep-history';
 import { runDeepHistory } from './deep-history';
 import { LEDGER_ROWS, concurrentS3, ledgerSize } from './ledger';
 import { runWaiversBench } from './waivers';
+import { runVerifyChain } from './verify-chain';
 import type { Emulator } from './emulator';
 import { EMULATOR_CREDENTIALS, EMULATOR_REGION, startEmulator } from './emulator';
 import type { MeasuredCase, SkippedCase, StoreKind } from './report';
@@ -47,10 +48,11 @@ const USAGE = `usage: npm run bench -- [--quick] [--only <part>[,<part>…]] [--
   --only <part>    fs: the directory-store cases; s3: the S3 cases; deep-history: the S3 requests of rows with
                    5,000 drills of history; ledger: the alert ledger's size at 16,000 rows and four runs racing
                    on one S3 ledger; waivers: a 5 MiB waivers file on 5,000 rows; audit: the HTML, CSV and
-                   history of 10,000 rows; bundle: the Lambda bundle
+                   history of 10,000 rows; verify-chain: verify over 365 days x 6 files on a directory
+                   and on S3; bundle: the Lambda bundle
   --s3-full        also run the S3 cases estimated to take over ${S3_CASE_BUDGET_MS / 60_000} minutes (R=1000 x H=1000)`;
 
-type Part = StoreKind | 'deep-history' | 'ledger' | 'waivers' | 'audit' | 'bundle';
+type Part = StoreKind | 'deep-history' | 'ledger' | 'waivers' | 'audit' | 'verify-chain' | 'bundle';
 
 interface Options {
   readonly quick: boolean;
@@ -74,7 +76,7 @@ function parseOptions(argv: readonly string[]): Options {
     process.stdout.write(`${USAGE}\n`);
     process.exit(0);
   }
-  const all: Part[] = ['fs', 's3', 'deep-history', 'ledger', 'waivers', 'audit', 'bundle'];
+  const all: Part[] = ['fs', 's3', 'deep-history', 'ledger', 'waivers', 'audit', 'verify-chain', 'bundle'];
   let parts = new Set<Part>(all);
   if (values.only !== undefined) {
     const wanted = values.only.split(',').map((p) => p.trim());
@@ -471,6 +473,15 @@ async function main(): Promise<void> {
     if (options.parts.has('waivers')) {
       progress('waivers: validating a 5 MiB waivers file and applying it to 5,000 rows');
       print(JSON.stringify(runWaiversBench()));
+    }
+    if (options.parts.has('verify-chain')) {
+      progress('verify-chain: 365 days x 6 files on a directory and on S3, then verify');
+      const chainEmulator = await startEmulator();
+      try {
+        for (const line of await runVerifyChain(chainEmulator)) print(JSON.stringify(line));
+      } finally {
+        await chainEmulator.stop();
+      }
     }
     let bundle: BundleFigures | null = null;
     if (options.parts.has('bundle')) {

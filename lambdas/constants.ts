@@ -142,6 +142,8 @@ export const METRIC_NAMES = {
   alertsPublished: 'AlertsPublished',
   alertsFailed: 'AlertsFailed',
   evidenceRead: 'EvidenceRead',
+  /** 1 when the newest days of the manifest hash chain (or `reports/latest/`) do not verify, else 0. */
+  chainBroken: 'ChainBroken',
 } as const;
 
 /** Daily at 06:00 in `DEFAULT_SCHEDULE_TIME_ZONE`. */
@@ -221,3 +223,22 @@ export const WAIVER_STATES = ['active', 'pending', 'expired', 'invalid'] as cons
 export type WaiverState = (typeof WAIVER_STATES)[number];
 /** A waiver id is a short one-line name (`W-2026-014`): it appears in reports, alerts and the table. */
 export const MAX_WAIVER_ID_LENGTH = 100;
+
+// ---------------------------------------------------------------- integrity and the promotion gate
+
+/** What `usr-readiness verify` reports, one line per problem: `<date> <problem> <file>`. */
+export const VERIFY_PROBLEMS = ['digest-mismatch', 'missing-file', 'chain-broken', 'overwritten'] as const;
+export type VerifyProblem = (typeof VERIFY_PROBLEMS)[number];
+/** `usr-readiness gate` refuses `reports/latest/` older than this (`--max-age`). */
+export const DEFAULT_GATE_MAX_AGE = '26h';
+/** How far `asOf` may lie after the gate's `now` (clocks differ) before the gate calls the reports stale. */
+export const GATE_CLOCK_SKEW_MS = 5 * 60 * 1000;
+/**
+ * `verify --versions`: earlier versions of a day's report are a same-day rerun when every version was written on
+ * that UTC day or within this grace after it (a run that started before midnight: at most a Lambda's lifetime).
+ */
+export const SAME_DAY_REWRITE_GRACE_MS = DEFAULT_CLAIM_TTL_MS;
+/** The Lambda's cheap check after each run: the newest days verified, with their links and `reports/latest/`. */
+export const CHAIN_TIP_DAYS = 2;
+/** `verify` and `gate` never read more of one sealed file than this, whatever its manifest records. */
+export const MAX_REPORT_BYTES = 256 * 1024 * 1024;

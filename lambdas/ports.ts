@@ -68,14 +68,20 @@ export interface EvidenceStore {
 export type ContentType =
   'application/json' | 'text/html; charset=utf-8' | 'text/csv; charset=utf-8' | 'application/x-ndjson';
 
+/** What a store says of a write: the S3 version it created (versioned buckets), or nothing. */
+export interface PutResult {
+  readonly versionId: string | null;
+}
+
 /**
  * Where reports (and the monitor's other outputs) go: the `--out` root. `put` throws `ReportWriteError` when the
- * write fails: the run must fail loudly. `read` reads back what an earlier run wrote (the latest report, a day's
- * history), with the same never-throwing semantics as `EvidenceStore.read`.
+ * write fails: the run must fail loudly; it may return the version it created (recorded in the day's manifest).
+ * `read` reads back what an earlier run wrote (the latest report, a day's history), with the same never-throwing
+ * semantics as `EvidenceStore.read`.
  */
 export interface ReportSink {
   readonly location: string;
-  put(key: string, body: string, contentType: ContentType): Promise<void>;
+  put(key: string, body: string, contentType: ContentType): Promise<PutResult | void>;
   read(key: string, maxBytes: number): Promise<ReadResult>;
   /**
    * Every object whose key starts with `prefix` (at any depth), sorted by key; e.g. `reports/` for the days of

@@ -49,12 +49,14 @@ function drillsRead({ evidencePrefix: ep }: StorePaths): Partial<BucketAccess> {
   };
 }
 
-function reportsWrite({ reportsPrefix: rp }: StorePaths): Partial<BucketAccess> {
+function reportsReadWrite({ reportsPrefix: rp }: StorePaths): Partial<BucketAccess> {
   const pattern = `${rp}reports/*`;
   return {
+    list: [pattern],
+    read: [pattern],
     write: [pattern],
     wildcardReasons: {
-      [pattern]: `s3:PutObject covers the reports under '${rp}reports/' only: each run writes reports/<date>/ and reports/latest/ files, named by the run date`,
+      [pattern]: `the reports under '${rp}reports/' only: each run writes reports/<date>/ and reports/latest/ files named by the run date (s3:PutObject), and reads back latest/ and the earlier days' manifests it links to and verifies (s3:ListBucket, s3:GetObject)`,
     },
   };
 }
@@ -88,15 +90,27 @@ const GRANTS: readonly Grant[] = [
   policyRead,
   scheduleRead,
   drillsRead,
-  reportsWrite,
+  reportsReadWrite,
   ledgerReadWrite,
   historyReadWrite,
   waiversRead,
 ];
 
-/** The union of the grants, each list without duplicates, in grant order. */
-export function bucketAccessOf(paths: StorePaths): BucketAccess {
-  const parts = GRANTS.map((grant) => grant(paths));
+/**
+ * The grants on the output root that a separate reports bucket takes over (`reportsBucket`): `reports/` and the
+ * compliance history `history/`. The ledger `state/` stays with the evidence.
+ */
+const OUT_ROOT_GRANTS: ReadonlySet<Grant> = new Set([reportsReadWrite, historyReadWrite]);
+
+/** Which grants: all of them (one bucket), those of the evidence bucket, or those of a separate reports bucket. */
+export type GrantScope = 'all' | 'store' | 'out';
+
+/** The union of the grants in `scope`, each list without duplicates, in grant order. */
+export function bucketAccessOf(paths: StorePaths, scope: GrantScope = 'all'): BucketAccess {
+  const chosen = GRANTS.filter(
+    (grant) => scope === 'all' || OUT_ROOT_GRANTS.has(grant) === (scope === 'out'),
+  );
+  const parts = chosen.map((grant) => grant(paths));
   const union = (field: 'list' | 'read' | 'write'): string[] => [
     ...new Set(parts.flatMap((part) => part[field] ?? [])),
   ];

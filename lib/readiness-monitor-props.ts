@@ -189,6 +189,26 @@ export interface ReadinessMonitorProps {
    */
   readonly noncurrentVersionRetention?: Duration;
   /**
+   * A bucket of its own for the outputs the monitor seals and audit tooling reads: `reports/` (with the day's
+   * manifests of the hash chain) and the compliance history `history/`, under `reportsPrefix`.
+   *
+   * `true` creates one: S3 Object Lock in COMPLIANCE mode with the default retention `reportRetention`, versioning,
+   * its own KMS key, TLS only, server access logs; the function may list, read and write (new versions of)
+   * objects there, nothing else, and the bucket policy denies it deleting or unlocking any. A bucket brings your
+   * own, configured where it is defined (import it with its `encryptionKey`).
+   *
+   * The alert ledger (`state/`) stays in the evidence bucket: it is rewritten on every run and is not evidence.
+   * @default - the reports are written to the evidence bucket, under `reportsPrefix`
+   */
+  readonly reportsBucket?: s3.IBucket | true;
+  /**
+   * Default Object Lock retention, COMPLIANCE mode, of the reports bucket created by `reportsBucket: true`, in
+   * whole days. Required then, and only then: during it nobody, the account's root user included, can delete a
+   * version of a report or shorten its retention, and a stack with such a bucket cannot be deleted before it ends.
+   * @default - none (required with `reportsBucket: true`)
+   */
+  readonly reportRetention?: Duration;
+  /**
    * Retention of the function's log group.
    * @default - logs.RetentionDays.ONE_YEAR
    */

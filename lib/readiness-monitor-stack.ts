@@ -23,6 +23,7 @@ export const CONTEXT_KEYS = [
   'objectLockDays',
   'historyTable',
   'maxWaiverDays',
+  'reportRetentionDays',
 ] as const;
 
 export type ContextKey = (typeof CONTEXT_KEYS)[number];
@@ -43,6 +44,8 @@ export interface MonitorContext {
   /** A Glue database and tables over the compliance history (Athena). */
   readonly historyTable?: boolean;
   readonly maxWaiverDays?: number;
+  /** A separate, COMPLIANCE-locked reports bucket with this default retention. */
+  readonly reportRetentionDays?: number;
 }
 
 /**
@@ -51,7 +54,8 @@ export interface MonitorContext {
  * `evidencePrefix`, `reportsPrefix`, `owners` (JSON array of `{ email, roles?, runbookIds?, severityClasses?,
  * alertTypes? }`), `opsEmails` (JSON array of addresses for the alarm topic), `scheduleExpression`,
  * `scheduleTimeZone`, `cadenceDays`, `warnDays`, `objectLockDays`, `maxWaiverDays`, `historyTable` (`true`: Glue
- * tables over the compliance history).
+ * tables over the compliance history), `reportRetentionDays` (a separate reports bucket under Object Lock in
+ * COMPLIANCE mode with that default retention).
  */
 export class ReadinessMonitorStack extends Stack {
   public readonly monitor: ReadinessMonitor;
@@ -71,6 +75,8 @@ export class ReadinessMonitorStack extends Stack {
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.monitor.deadLetterQueue.queueUrl });
     if (this.monitor.historyDatabase)
       new CfnOutput(this, 'HistoryDatabaseName', { value: this.monitor.historyDatabase.ref });
+    if (context.reportRetentionDays !== undefined)
+      new CfnOutput(this, 'ReportsBucketName', { value: this.monitor.reportsBucket.bucketName });
   }
 
   private monitorProps(context: MonitorContext): ReadinessMonitorProps {
@@ -82,6 +88,9 @@ export class ReadinessMonitorStack extends Stack {
       ...scheduleProps(context),
       ...(context.objectLockDays !== undefined
         ? { objectLockRetention: Duration.days(context.objectLockDays) }
+        : {}),
+      ...(context.reportRetentionDays !== undefined
+        ? { reportsBucket: true, reportRetention: Duration.days(context.reportRetentionDays) }
         : {}),
       owners: context.owners,
       opsEmails: context.opsEmails,
@@ -133,6 +142,7 @@ export function parseMonitorContext(get: (key: ContextKey) => unknown): MonitorC
   const warnDays = optionalWholeNumber(get, 'warnDays', 0);
   const historyTable = optionalBoolean(get, 'historyTable');
   const maxWaiverDays = optionalWholeNumber(get, 'maxWaiverDays', 1);
+  const reportRetentionDays = optionalWholeNumber(get, 'reportRetentionDays', 1);
 
   return {
     ...bucket.named,
@@ -146,6 +156,7 @@ export function parseMonitorContext(get: (key: ContextKey) => unknown): MonitorC
     ...(maxWaiverDays !== undefined ? { maxWaiverDays } : {}),
     ...bucket.objectLock,
     ...(historyTable !== undefined ? { historyTable } : {}),
+    ...(reportRetentionDays !== undefined ? { reportRetentionDays } : {}),
   };
 }
 

@@ -12,6 +12,7 @@ import { buildAlarms } from './builders/alarms';
 import { buildDeadLetterQueue } from './builders/dead-letter-queue';
 import { buildFunction } from './builders/function';
 import { buildHistoryTables } from './builders/history-table';
+import { buildIntegrity } from './builders/integrity';
 import { buildSchedule } from './builders/schedule';
 import { buildStorage } from './builders/storage';
 import { subscribeRecipients } from './builders/subscriptions';
@@ -69,6 +70,10 @@ export class ReadinessMonitor extends Construct {
   public readonly historyTable?: glue.CfnTable;
   /** The Glue table of each day's consumed evidence; undefined unless `historyTable` is set. */
   public readonly consumedEvidenceTable?: glue.CfnTable;
+  /** Where `reports/` is written: the separate reports bucket (`reportsBucket`), else the evidence bucket. */
+  public readonly reportsBucket: s3.IBucket;
+  /** `ChainBroken` ≥ 1: the newest days of the manifest hash chain or `reports/latest/` did not verify. */
+  public readonly chainBrokenAlarm: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: ReadinessMonitorProps = {}) {
     super(scope, id);
@@ -84,7 +89,9 @@ export class ReadinessMonitor extends Construct {
     const daily = buildFunction(this, { config, storage, topics, deadLetterQueue });
     const schedule = buildSchedule(this, { config, fn: daily.fn, deadLetterQueue });
     const alarms = buildAlarms(this, { fn: daily.fn, deadLetterQueue, opsTopic: topics.opsTopic });
-    const history = buildHistoryTables(this, config, storage.evidenceBucket);
+    const integrity = buildIntegrity(this, { config, storage, ...daily, opsTopic: topics.opsTopic });
+    // The history lives beside the reports: in the separate reports bucket when there is one.
+    const history = buildHistoryTables(this, config, integrity.reportsBucket);
 
     this.evidenceBucket = storage.evidenceBucket;
     this.accessLogsBucket = storage.accessLogsBucket;
@@ -101,5 +108,7 @@ export class ReadinessMonitor extends Construct {
     this.historyDatabase = history?.database;
     this.historyTable = history?.rowsTable;
     this.consumedEvidenceTable = history?.evidenceTable;
+    this.reportsBucket = integrity.reportsBucket;
+    this.chainBrokenAlarm = integrity.chainBrokenAlarm;
   }
 }

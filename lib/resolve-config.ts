@@ -32,6 +32,8 @@ export interface ResolvedConfig extends StorePaths {
   readonly opsEmails: readonly string[];
   /** What the function may list, read and write in the evidence bucket. */
   readonly bucketAccess: BucketAccess;
+  /** Where `reports/` (and `history/`) go: the evidence bucket, a created Object-Locked bucket, or an imported one. */
+  readonly reports: ReportsPlacement;
   /** The resources the caller brought; each one absent here is created by the construct. */
   readonly imported: ImportedResources;
   /** The Glue database and tables over the history, or null for none. */
@@ -43,6 +45,11 @@ export interface HistoryTableNames {
   readonly tableName: string;
   readonly evidenceTableName: string;
 }
+
+export type ReportsPlacement =
+  | { readonly kind: 'evidence' }
+  | { readonly kind: 'created'; readonly retention: Duration; readonly access: BucketAccess }
+  | { readonly kind: 'imported'; readonly bucket: s3.IBucket; readonly access: BucketAccess };
 
 export interface ImportedResources {
   readonly evidenceBucket?: s3.IBucket;
@@ -82,7 +89,8 @@ export function resolveConfig(props: ReadinessMonitorProps): ResolvedConfig {
     removalPolicy: checkRemovalPolicy(props.removalPolicy ?? d.removalPolicy),
     owners,
     opsEmails,
-    bucketAccess: bucketAccessOf(paths),
+    bucketAccess: bucketAccessOf(paths, props.reportsBucket ? 'store' : 'all'),
+    reports: resolveReports(props, paths),
     imported: importedOf(props),
     historyTable: resolveHistoryTable(props.historyTable),
   };
@@ -197,6 +205,29 @@ function resolveBucketOptions(props: ReadinessMonitorProps): BucketOptions {
     ...(props.objectLockRetention ? { objectLockRetention: props.objectLockRetention } : {}),
     noncurrentVersionRetention,
   };
+}
+
+/** `reportsBucket` and `reportRetention`: a created bucket needs a retention; nothing else takes one. */
+function resolveReports(props: ReadinessMonitorProps, paths: StorePaths): ReportsPlacement {
+  const { reportsBucket, reportRetention } = props;
+  if (reportsBucket === true) {
+    if (!reportRetention)
+      throw new Error(
+        'reportRetention is required with reportsBucket: true: the COMPLIANCE-mode retention of the reports cannot be shortened or lifted once set, so it is chosen, never defaulted',
+      );
+    wholeDays('reportRetention', reportRetention);
+    return { kind: 'created', retention: reportRetention, access: bucketAccessOf(paths, 'out') };
+  }
+  if (reportRetention) {
+    const imported = reportsBucket
+      ? `; the imported reports bucket ${describeBucket(reportsBucket)} keeps the Object Lock configured where it is defined`
+      : '';
+    throw new Error(
+      `reportRetention (${reportRetention.toHumanString()}) only applies to a reports bucket the monitor creates (reportsBucket: true)${imported}`,
+    );
+  }
+  if (reportsBucket) return { kind: 'imported', bucket: reportsBucket, access: bucketAccessOf(paths, 'out') };
+  return { kind: 'evidence' };
 }
 
 function importedOf(props: ReadinessMonitorProps): ImportedResources {

@@ -12,6 +12,7 @@ import type {
   LedgerStore,
   ListDrillsOptions,
   ObjectMeta,
+  PutResult,
   ReadResult,
   ReportSink,
 } from '../ports';
@@ -316,10 +317,11 @@ export class S3ReportSink implements ReportSink {
     return out;
   }
 
-  async put(key: string, body: string, contentType: ContentType = 'application/json'): Promise<void> {
+  /** One PutObject; returns the version S3 created on a versioned bucket. */
+  async put(key: string, body: string, contentType: ContentType = 'application/json'): Promise<PutResult> {
     const fullKey = this.prefix + key;
     try {
-      await this.client.send(
+      const response = await this.client.send(
         // The length is sent explicitly: for an empty body (a day with no consumed evidence) the SDK cannot tell it
         // and warns on stderr about a stream of unknown length.
         new PutObjectCommand({
@@ -330,6 +332,7 @@ export class S3ReportSink implements ReportSink {
           ContentLength: Buffer.byteLength(body, 'utf8'),
         }),
       );
+      return { versionId: response?.VersionId ?? null };
     } catch (error) {
       throw new ReportWriteError(
         `cannot write report s3://${this.bucket}/${fullKey} (${describeAwsError(error)})`,

@@ -3,6 +3,8 @@ import type { ParseArgsConfig } from 'node:util';
 import { parseArgs } from 'node:util';
 import * as z from 'zod';
 import { parseS3Url } from '../adapters/s3-url';
+import type { IntegrityCommand } from './args-integrity';
+import { parseIntegrityCommand } from './args-integrity';
 import {
   DEFAULT_CADENCE_DAYS,
   DEFAULT_CONCURRENCY,
@@ -146,6 +148,7 @@ const ValidateFlagsSchema = z.object({
 });
 
 export type Command =
+  | IntegrityCommand
   | { readonly command: 'help'; readonly topic: 'main' | 'check' | 'validate' }
   | { readonly command: 'version' }
   | { readonly command: 'check'; readonly flags: CheckFlags }
@@ -204,6 +207,8 @@ function parse<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[]
 }
 
 export function parseCommand(argv: readonly string[]): Command {
+  const integrity = parseIntegrityCommand(argv);
+  if (integrity) return integrity;
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     const topic = rest[0];
@@ -236,7 +241,9 @@ export function parseCommand(argv: readonly string[]): Command {
       maxWaiverDays: parsed.data['max-waiver-days'],
     };
   }
-  throw new UsageError(`unknown command "${command}" (expected check or validate; see usr-readiness --help)`);
+  throw new UsageError(
+    `unknown command "${command}" (expected check, validate, verify or gate; see usr-readiness --help)`,
+  );
 }
 
 export const HELP = {
@@ -245,11 +252,14 @@ export const HELP = {
 Usage:
   usr-readiness check --store <dir | s3://bucket[/prefix]> [options]   evaluate the store, write reports, gate promotion
   usr-readiness validate <policy.json> [--waivers <file>] [options]    validate a policy file (and a waivers file)
-  usr-readiness --help | check --help | validate --help
+  usr-readiness verify --store <dir | s3://…> [--from D] [--to D]      verify the manifest hash chain of reports/
+  usr-readiness gate --store <dir | s3://…> [--max-age 26h]            promotion gate: reads reports/latest/ only
+  usr-readiness --help | check --help | validate --help | verify --help | gate --help
   usr-readiness --version
 
 Exit codes (check): 0 go, 1 no-go (promotion blocked), 2 bad usage, unreachable store, failed report write or undelivered alerts.
 Exit codes (validate): 0 no error findings, 1 error findings, 2 file missing or bad usage.
+Exit codes (verify): 0 intact, 1 broken. (gate): 0 go, 1 no-go, stale or tampered. Both: 2 error.
 `,
   check: `usr-readiness check — evaluate a drill evidence store and decide go/no-go for the next cutover window.
 

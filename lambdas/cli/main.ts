@@ -14,6 +14,7 @@ import { LedgerError, ReportWriteError, StoreUnreachableError } from '../ports';
 import type { CheckFlags, Command } from './args';
 import { HELP, UsageError, parseCommand } from './args';
 import { formatFindings, formatTable } from './format';
+import { runIntegrity } from './integrity';
 import { buildTargets, refuseUnusableOutputs } from './wiring';
 
 export interface Io {
@@ -158,6 +159,9 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
         return await validate(command, io);
       case 'check':
         return await check(command.flags, io);
+      case 'verify':
+      case 'gate':
+        return await runIntegrity(command, io);
     }
   } catch (error) {
     if (

@@ -8,6 +8,7 @@ import {
   DrillReportSchema,
   HistoryRecordSchema,
   LedgerSchema,
+  ManifestSchema,
   PolicyFileSchema,
   ValidationReportSchema,
   WaiversFileSchema,
@@ -27,6 +28,7 @@ const DOCUMENTS = {
     schema: ConsumedEvidenceRecordSchema,
     io: 'output',
   },
+  'usr-readiness-manifest.schema.json': { schema: ManifestSchema, io: 'output' },
 } as const;
 
 /** File name → pretty-printed JSON Schema text (with a final newline). */

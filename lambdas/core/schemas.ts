@@ -481,3 +481,39 @@ export const ConsumedEvidenceRecordSchema = ConsumedEvidenceSchema.extend({
   windowId: z.string().nullable(),
 });
 export type ConsumedEvidenceRecord = z.infer<typeof ConsumedEvidenceRecordSchema>;
+
+// ---------------------------------------------------------------- integrity
+
+export const MANIFEST_SCHEMA_VERSION = 'usr-readiness-manifest/v1';
+
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, { error: 'must be 64 lowercase hexadecimal digits' });
+/** A day folder's name: `YYYY-MM-DD`, a real calendar date. */
+export const ReportDateSchema = z.iso.date();
+
+/** One file of the day's folder as the run wrote it. */
+export const ManifestFileSchema = z.strictObject({
+  sha256: sha256Hex,
+  bytes: z.number().int().nonnegative(),
+  /** The S3 version the write created, where the bucket is versioned. */
+  versionId: z.string().min(1).optional(),
+});
+export type ManifestFile = z.infer<typeof ManifestFileSchema>;
+
+/** The link to the most recent earlier day: its date and the sha256 of its manifest's bytes. */
+export const ManifestLinkSchema = z.strictObject({ date: ReportDateSchema, sha256: sha256Hex });
+export type ManifestLink = z.infer<typeof ManifestLinkSchema>;
+
+/** `reports/<date>/usr-readiness-manifest.json` (and its byte copy in `reports/latest/`). */
+export const ManifestSchema = z.strictObject({
+  schemaVersion: z.literal(MANIFEST_SCHEMA_VERSION),
+  date: ReportDateSchema,
+  asOf: isoDateTime,
+  /** Every other file of the day's folder, by file name. */
+  files: z.record(
+    z.string().regex(/^[^/]+$/, { error: 'must be a file name without "/"' }),
+    ManifestFileSchema,
+  ),
+  /** Null for the first day of the chain. */
+  previous: ManifestLinkSchema.nullable(),
+});
+export type Manifest = z.infer<typeof ManifestSchema>;

@@ -83,6 +83,17 @@ export const DailyCheckEnvSchema = z
           `must be an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens), got ${show(issue.input)}`,
       }),
     EVIDENCE_PREFIX: prefix.default(''),
+    /** Unset: the evidence bucket. A separate (Object-Locked) bucket for `reports/` and `history/`. */
+    REPORTS_BUCKET: z.preprocess(
+      blankAsUnset,
+      z
+        .string()
+        .regex(S3_BUCKET_NAME, {
+          error: (issue) =>
+            `must be an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens), got ${show(issue.input)}`,
+        })
+        .optional(),
+    ),
     /** Unset: the same as EVIDENCE_PREFIX; set to '' explicitly: the bucket root. */
     REPORTS_PREFIX: prefix.optional(),
     POLICY_KEY: key(DEFAULT_POLICY_KEY),
@@ -112,6 +123,7 @@ export const DailyCheckEnvSchema = z
   .transform((env) => ({
     evidenceBucket: env.EVIDENCE_BUCKET,
     evidencePrefix: env.EVIDENCE_PREFIX,
+    reportsBucket: env.REPORTS_BUCKET ?? env.EVIDENCE_BUCKET,
     reportsPrefix: env.REPORTS_PREFIX ?? env.EVIDENCE_PREFIX,
     policyKey: env.POLICY_KEY,
     scheduleKey: env.SCHEDULE_KEY,

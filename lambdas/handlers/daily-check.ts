@@ -20,6 +20,7 @@ import { makeS3Client, makeSnsClient } from '../adapters/aws-clients';
 import { LedgerError, StoreUnreachableError } from '../ports';
 import { S3EvidenceStore, S3LedgerStore, S3ReportSink } from '../adapters/s3-store';
 import { SnsAlertSink } from '../adapters/sns-alerts';
+import { checkChain } from './chain-check';
 import type { DailyCheckConfig } from './config';
 import { SERVICE_NAME, loadConfig } from './config';
 
@@ -110,7 +111,11 @@ function buildAdapters(config: DailyCheckConfig, deps: DailyCheckDeps): Adapters
     prefix: config.evidencePrefix,
     concurrency: config.concurrency,
   });
-  const reports = new S3ReportSink({ client: s3, bucket, prefix: config.reportsPrefix });
+  const reports = new S3ReportSink({
+    client: s3,
+    bucket: config.reportsBucket,
+    prefix: config.reportsPrefix,
+  });
   if (config.alertTopicArn === null) return { store, reports, alerts: null };
   return {
     store,
@@ -122,8 +127,9 @@ function buildAdapters(config: DailyCheckConfig, deps: DailyCheckDeps): Adapters
   };
 }
 
-function emitMetrics(metrics: HandlerMetrics, summary: RunSummary): void {
+function emitMetrics(metrics: HandlerMetrics, summary: RunSummary, chainBroken: boolean): void {
   metrics.addMetric(METRICS.runSucceeded, MetricUnit.Count, 1);
+  metrics.addMetric(METRICS.chainBroken, MetricUnit.Count, chainBroken ? 1 : 0);
   metrics.addMetric(
     METRICS.rowsNonCompliant,
     MetricUnit.Count,
@@ -188,7 +194,8 @@ export function createHandler(config: DailyCheckConfig, deps: DailyCheckDeps = {
       logger,
       metrics,
     );
-    emitMetrics(metrics, result.summary);
+    const chain = await checkChain(adapters.reports, config.concurrency, logger);
+    emitMetrics(metrics, result.summary, chain.broken);
     logger.info('daily check completed', { summary: result.summary });
     if (result.summary.alertsFailed > 0) {
       const error = undeliveredError(result, alerts?.sink.location ?? 'the alert sink');

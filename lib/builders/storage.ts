@@ -32,7 +32,7 @@ export function buildStorage(scope: Construct, config: ResolvedConfig): Storage 
   return { evidenceBucket, accessLogsBucket, bucketKey };
 }
 
-function buildAccessLogsBucket(scope: Construct, config: ResolvedConfig): s3.Bucket {
+export function buildAccessLogsBucket(scope: Construct, config: ResolvedConfig): s3.Bucket {
   return new s3.Bucket(scope, 'AccessLogsBucket', {
     encryption: s3.BucketEncryption.S3_MANAGED, // server access logging requires SSE-S3 on the target
     blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,

@@ -443,6 +443,17 @@ describe('S3ReportSink', () => {
     expect(s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input.ContentLength)).toEqual([0, 2]);
   });
 
+  it('returns the version a versioned bucket created (recorded in the manifest), or null', async () => {
+    s3.on(PutObjectCommand).resolvesOnce({ ETag: '"e"', VersionId: 'v-3' }).resolvesOnce({ ETag: '"e"' });
+
+    expect(await sink.put('reports/2026-11-25/a.json', '{}', 'application/json')).toEqual({
+      versionId: 'v-3',
+    });
+    expect(await sink.put('reports/2026-11-25/b.json', '{}', 'application/json')).toEqual({
+      versionId: null,
+    });
+  });
+
   it('throws ReportWriteError naming s3://bucket/key when the write fails', async () => {
     s3.on(PutObjectCommand).rejects(serviceError('AccessDenied', 403, 'Access Denied'));
 

@@ -13,10 +13,20 @@ const NOW = '2026-11-25T06:00:00Z';
 const FILES = [
   'usr-incident-response-drill-report.json',
   'usr-operational-readiness-validation.json',
+  'usr-readiness-manifest.json',
   'usr-readiness-report.html',
   'usr-readiness-rows.csv',
   'usr-rollback-drill-report.json',
 ];
+
+/**
+ * A report apart from its generatedAt; the manifest apart from its digests (it seals the exact bytes, generatedAt
+ * included, so only its digests may differ between two runs of the same day).
+ */
+const stableText = (file: string, text: string): string =>
+  file === 'usr-readiness-manifest.json'
+    ? text.replace(/"sha256": "[0-9a-f]{64}"/g, '')
+    : text.replace(/"generatedAt": "[^"]+"/, '');
 
 function run(args: string[], cwd = repo) {
   const result = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8' });
@@ -130,12 +140,7 @@ describe('usr-readiness check', () => {
   it('produces byte-identical reports on a rerun apart from generatedAt', () => {
     const store = exampleCopy();
     const snapshot = () =>
-      FILES.map((f) =>
-        readFileSync(path.join(store, 'reports', '2026-11-25', f), 'utf8').replace(
-          /"generatedAt": "[^"]+"/,
-          '',
-        ),
-      );
+      FILES.map((f) => stableText(f, readFileSync(path.join(store, 'reports', '2026-11-25', f), 'utf8')));
     run(['check', '--store', store, '--now', NOW, '-q']);
     const first = snapshot();
     run(['check', '--store', store, '--now', NOW, '-q']);
@@ -146,12 +151,7 @@ describe('usr-readiness check', () => {
     const store = exampleCopy();
     const sink = `jsonl:${path.join(store, 'alerts.jsonl')}`;
     const snapshot = () =>
-      FILES.map((f) =>
-        readFileSync(path.join(store, 'reports', '2026-11-25', f), 'utf8').replace(
-          /"generatedAt": "[^"]+"/,
-          '',
-        ),
-      );
+      FILES.map((f) => stableText(f, readFileSync(path.join(store, 'reports', '2026-11-25', f), 'utf8')));
     run(['check', '--store', store, '--now', NOW, '--alerts', sink, '-q']);
     const first = snapshot();
     run(['check', '--store', store, '--now', NOW, '--alerts', sink, '-q']);

@@ -211,7 +211,7 @@ describe('runMonitor resilience', () => {
       JSON.parse(reports.files.get('reports/latest/usr-operational-readiness-validation.json') ?? 'null'),
     );
     expect(validation.alerts?.error).toContain('cannot read the alert ledger');
-    // Five reports for the day and as latest, and the day's two history files.
-    expect(reports.files.size).toBe(12);
+    // Five reports and the manifest, in the day's folder and in latest/, and the day's two history files.
+    expect(reports.files.size).toBe(14);
   });
 });

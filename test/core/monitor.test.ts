@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { FsEvidenceStore, FsLedgerStore, FsReportSink } from '../../lambdas/adapters/fs-store';
 import { CSV_REPORT_FILE, HTML_REPORT_FILE } from '../../lambdas/constants';
 import { DEFAULT_PARAMETERS } from '../../lambdas/core/cadence';
+import { MANIFEST_FILE } from '../../lambdas/core/manifest';
 import { INCIDENT_FILE, REPORT_FILES, ROLLBACK_FILE, VALIDATION_FILE } from '../../lambdas/core/reports';
 import type { DrillReport, ValidationReport } from '../../lambdas/core/schemas';
 import { DrillReportSchema, POLICY_SCHEMA_VERSION, ValidationReportSchema } from '../../lambdas/core/schemas';
@@ -126,15 +127,23 @@ describe('runMonitor', () => {
       const { out, result } = await check(HEALTHY);
       expect(result.summary).toMatchObject({ decision: 'go', rows: 2, blockers: 0, errors: 0, warnings: 0 });
       expect(result.summary.reportKeys).toEqual(
-        // The day's folder first, then latest/, whose validation report (the mark of its asOf) goes last.
+        // The day's folder first, sealed by its manifest, then latest/, whose validation report (the mark of its
+        // asOf) comes after the other reports, and the copy of the day's manifest last.
         [
-          ...[...REPORT_FILES, HTML_REPORT_FILE, CSV_REPORT_FILE].map((file) => `reports/2026-11-25/${file}`),
-          ...[INCIDENT_FILE, ROLLBACK_FILE, HTML_REPORT_FILE, CSV_REPORT_FILE, VALIDATION_FILE].map(
-            (file) => `reports/latest/${file}`,
+          ...[...REPORT_FILES, HTML_REPORT_FILE, CSV_REPORT_FILE, MANIFEST_FILE].map(
+            (file) => `reports/2026-11-25/${file}`,
           ),
+          ...[
+            INCIDENT_FILE,
+            ROLLBACK_FILE,
+            HTML_REPORT_FILE,
+            CSV_REPORT_FILE,
+            VALIDATION_FILE,
+            MANIFEST_FILE,
+          ].map((file) => `reports/latest/${file}`),
         ],
       );
-      for (const file of [...REPORT_FILES, HTML_REPORT_FILE, CSV_REPORT_FILE]) {
+      for (const file of [...REPORT_FILES, HTML_REPORT_FILE, CSV_REPORT_FILE, MANIFEST_FILE]) {
         const dated = await fs.readFile(path.join(out, 'reports', '2026-11-25', file), 'utf8');
         const latest = await fs.readFile(path.join(out, 'reports', 'latest', file), 'utf8');
         expect(latest).toBe(dated);

@@ -6,6 +6,7 @@ describe('loadConfig', () => {
     expect(loadConfig({ EVIDENCE_BUCKET: 'evidence' })).toEqual({
       evidenceBucket: 'evidence',
       evidencePrefix: '',
+      reportsBucket: 'evidence',
       reportsPrefix: '',
       policyKey: 'policy/usr-operational-readiness-policy.json',
       scheduleKey: 'schedule/cutover-windows.json',
@@ -24,6 +25,7 @@ describe('loadConfig', () => {
       loadConfig({
         EVIDENCE_BUCKET: 'evidence',
         EVIDENCE_PREFIX: 'usr/',
+        REPORTS_BUCKET: 'usr-reports',
         REPORTS_PREFIX: 'out/',
         POLICY_KEY: 'policy/p.json',
         SCHEDULE_KEY: 'schedule/s.json',
@@ -38,6 +40,7 @@ describe('loadConfig', () => {
     ).toEqual({
       evidenceBucket: 'evidence',
       evidencePrefix: 'usr/',
+      reportsBucket: 'usr-reports',
       reportsPrefix: 'out/',
       policyKey: 'policy/p.json',
       scheduleKey: 'schedule/s.json',
@@ -56,6 +59,13 @@ describe('loadConfig', () => {
     expect(
       loadConfig({ EVIDENCE_BUCKET: 'evidence', EVIDENCE_PREFIX: 'usr', REPORTS_PREFIX: '' }).reportsPrefix,
     ).toBe('');
+  });
+
+  it('defaults REPORTS_BUCKET to EVIDENCE_BUCKET and refuses a name that is not a bucket name', () => {
+    expect(loadConfig({ EVIDENCE_BUCKET: 'evidence', REPORTS_BUCKET: '' }).reportsBucket).toBe('evidence');
+    expect(() => loadConfig({ EVIDENCE_BUCKET: 'evidence', REPORTS_BUCKET: 'Reports_Bucket' })).toThrow(
+      'REPORTS_BUCKET must be an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens), got "Reports_Bucket"',
+    );
   });
 
   it('normalises prefixes to end in one slash', () => {

@@ -180,11 +180,13 @@ const REPORT_KEYS = [
   'reports/2026-11-25/usr-rollback-drill-report.json',
   'reports/2026-11-25/usr-readiness-report.html',
   'reports/2026-11-25/usr-readiness-rows.csv',
+  'reports/2026-11-25/usr-readiness-manifest.json',
   'reports/latest/usr-incident-response-drill-report.json',
   'reports/latest/usr-rollback-drill-report.json',
   'reports/latest/usr-readiness-report.html',
   'reports/latest/usr-readiness-rows.csv',
   'reports/latest/usr-operational-readiness-validation.json',
+  'reports/latest/usr-readiness-manifest.json',
 ];
 /** The day's compliance history, written after the reports. */
 const HISTORY_KEYS = [
@@ -246,6 +248,7 @@ describe('daily-check handler', () => {
       AlertsPublished: summary.alertsPublished,
       AlertsFailed: 0,
       EvidenceRead: 1,
+      ChainBroken: 0,
     });
     expect(logger.info).toHaveBeenCalledWith('daily check completed', { summary });
     expect(logger.error).not.toHaveBeenCalled();
@@ -411,6 +414,98 @@ function loadConfigWaivers(
   const { waiversKey, maxWaiverDays } = loadConfig({ EVIDENCE_BUCKET: BUCKET, ...env });
   return { waiversKey, maxWaiverDays };
 }
+
+describe('daily-check handler manifest chain', () => {
+  const DAY_BEFORE = '2026-11-24T06:00:00.000Z';
+
+  it('emits ChainBroken 0 when the newest days and latest/ verify', async () => {
+    fakeBucket({ 'usr/policy/usr-operational-readiness-policy.json': POLICY, [DRILL_KEY]: DRILL });
+    const { handler, metrics, logger } = harness({ alertTopicArn: null });
+
+    await handler({ now: DAY_BEFORE });
+    await handler({ now: NOW });
+
+    expect(metrics.emitted.map((m) => m.ChainBroken)).toEqual([0, 0]);
+    expect(logger.error).not.toHaveBeenCalled();
+  });
+
+  it('emits ChainBroken 1 and logs the problem when a report of an earlier day was edited', async () => {
+    const objects = fakeBucket({
+      'usr/policy/usr-operational-readiness-policy.json': POLICY,
+      [DRILL_KEY]: DRILL,
+    });
+    const { handler, metrics, logger } = harness({ alertTopicArn: null });
+    await handler({ now: DAY_BEFORE });
+    const key = 'usr/reports/2026-11-24/usr-rollback-drill-report.json';
+    const edited = objects.get(key);
+    objects.set(key, { body: (edited?.body ?? '').replace('"rows"', '"rows" '), etag: '"edited"' });
+
+    await handler({ now: NOW });
+
+    expect(metrics.emitted.map((m) => m.ChainBroken)).toEqual([0, 1]);
+    expect(logger.error).toHaveBeenCalledWith('manifest chain broken', {
+      problems: ['2026-11-24 digest-mismatch usr-rollback-drill-report.json'],
+    });
+  });
+
+  it('counts a chain it cannot read as broken, logs why, and still returns the run', async () => {
+    fakeBucket({ 'usr/policy/usr-operational-readiness-policy.json': POLICY, [DRILL_KEY]: DRILL });
+    const { handler, metrics, logger } = harness({ alertTopicArn: null });
+    await handler({ now: DAY_BEFORE });
+    // Only the chain check reads the earlier day's reports (the run reads that day's manifest alone).
+    s3.on(GetObjectCommand, { Key: 'usr/reports/2026-11-24/usr-rollback-drill-report.json' }).rejects(
+      new S3ServiceException({ name: 'InternalError', $fault: 'server', $metadata: { httpStatusCode: 500 } }),
+    );
+
+    const summary = await handler({ now: NOW });
+
+    expect(summary.decision).toBe('no-go');
+    expect(metrics.emitted.map((m) => m.ChainBroken)).toEqual([0, 1]);
+    expect(logger.error).toHaveBeenCalledWith(
+      'manifest chain check failed',
+      expect.objectContaining({
+        message: expect.stringContaining('reports/2026-11-24/usr-rollback-drill-report.json'),
+      }),
+    );
+  });
+
+  it('fails the run before writing when the manifest to link to cannot be read', async () => {
+    fakeBucket({ 'usr/policy/usr-operational-readiness-policy.json': POLICY, [DRILL_KEY]: DRILL });
+    const { handler } = harness({ alertTopicArn: null });
+    await handler({ now: DAY_BEFORE });
+    s3.on(GetObjectCommand, { Key: 'usr/reports/2026-11-24/usr-readiness-manifest.json' }).rejects(
+      new S3ServiceException({ name: 'InternalError', $fault: 'server', $metadata: { httpStatusCode: 500 } }),
+    );
+    const before = putKeys().length;
+
+    await expect(handler({ now: NOW })).rejects.toMatchObject({
+      name: 'ReportWriteError',
+      message: expect.stringContaining(
+        "cannot link the day's manifest to reports/2026-11-24/usr-readiness-manifest.json",
+      ),
+    });
+    expect(putKeys().slice(before)).toEqual([]);
+  });
+
+  it('writes reports to REPORTS_BUCKET and keeps the ledger in the evidence bucket', async () => {
+    fakeBucket({ 'usr/policy/usr-operational-readiness-policy.json': POLICY, [DRILL_KEY]: DRILL });
+    sns.on(PublishBatchCommand).callsFake(acceptAll);
+    const { handler } = harness({ reportsBucket: 'usr-reports' });
+
+    await handler({ now: NOW });
+
+    const puts = s3
+      .commandCalls(PutObjectCommand)
+      .map((c) => `${c.args[0].input.Bucket}/${c.args[0].input.Key}`);
+    // The reports and the compliance history go to the reports bucket; only the ledger stays with the evidence.
+    expect(puts.filter((p) => p.startsWith('usr-reports/')).sort()).toEqual(
+      [...REPORT_KEYS, ...HISTORY_KEYS].map((k) => `usr-reports/usr/${k}`).sort(),
+    );
+    expect(new Set(puts.filter((p) => !p.startsWith('usr-reports/')))).toEqual(
+      new Set(['evidence/usr/state/alert-ledger.json']),
+    );
+  });
+});
 
 describe('daily-check handler events', () => {
   it('logs and refuses an event whose now is not a date-time, before touching S3', async () => {

@@ -27,6 +27,11 @@ const CONFIGURATIONS: Record<string, Record<string, unknown>> = {
     owners: [{ email: 'ic@example.com', roles: ['incident-commander'], severityClasses: ['sev1'] }],
     opsEmails: ['oncall@example.com'],
   },
+  'a separate reports bucket under Object Lock (COMPLIANCE)': { reportRetentionDays: 400 },
+  'an imported evidence bucket and a separate reports bucket': {
+    evidenceBucketName: 'usr-evidence-prod',
+    reportRetentionDays: 30,
+  },
   'object lock, custom schedule, owners and the history tables': {
     objectLockDays: 365,
     historyTable: true,

@@ -15,6 +15,7 @@ const DEFAULT_STACK = [
   'MonitorAccessLogsBucketPolicy3A0A84BD AWS::S3::BucketPolicy',
   'MonitorAlertTopicCF837057 AWS::SNS::Topic',
   'MonitorAlertTopicPolicyE2950F79 AWS::SNS::TopicPolicy',
+  'MonitorChainBrokenAlarm16F50DD9 AWS::CloudWatch::Alarm',
   'MonitorDailyCheckE3A9181D AWS::Lambda::Function',
   'MonitorDailyCheckEventInvokeConfig3A51D61F AWS::Lambda::EventInvokeConfig',
   'MonitorDeadLetterAlarmABD3BB92 AWS::CloudWatch::Alarm',
@@ -38,6 +39,7 @@ const DEFAULT_STACK = [
 
 const IMPORTED_BUCKET_AND_TOPICS = [
   'Alertsownerexamplecom5CB828AE AWS::SNS::Subscription',
+  'MonitorChainBrokenAlarm16F50DD9 AWS::CloudWatch::Alarm',
   'MonitorDailyCheckE3A9181D AWS::Lambda::Function',
   'MonitorDailyCheckEventInvokeConfig3A51D61F AWS::Lambda::EventInvokeConfig',
   'MonitorDeadLetterAlarmABD3BB92 AWS::CloudWatch::Alarm',
@@ -60,6 +62,7 @@ const OBJECT_LOCK_WITH_SUBSCRIPTIONS = [
   'MonitorAlertTopicCF837057 AWS::SNS::Topic',
   'MonitorAlertTopicPolicyE2950F79 AWS::SNS::TopicPolicy',
   'MonitorAlertTopicownerexamplecomBEFDDD32 AWS::SNS::Subscription',
+  'MonitorChainBrokenAlarm16F50DD9 AWS::CloudWatch::Alarm',
   'MonitorDailyCheckE3A9181D AWS::Lambda::Function',
   'MonitorDailyCheckEventInvokeConfig3A51D61F AWS::Lambda::EventInvokeConfig',
   'MonitorDeadLetterAlarmABD3BB92 AWS::CloudWatch::Alarm',

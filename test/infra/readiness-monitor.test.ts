@@ -126,7 +126,9 @@ describe('ReadinessMonitor with default props', () => {
         Action: 's3:ListBucket',
         Resource: getAtt(bucket, 'Arn'),
         Condition: {
-          StringLike: { 's3:prefix': ['policy/*', 'schedule/*', 'drills/*', 'state/*', 'history/*'] },
+          StringLike: {
+            's3:prefix': ['policy/*', 'schedule/*', 'drills/*', 'reports/*', 'state/*', 'history/*'],
+          },
         },
       },
       {
@@ -138,6 +140,7 @@ describe('ReadinessMonitor with default props', () => {
           arnJoin(bucket, '/history/*'),
           arnJoin(bucket, '/policy/usr-operational-readiness-policy.json'),
           arnJoin(bucket, '/policy/waivers.json'),
+          arnJoin(bucket, '/reports/*'),
           arnJoin(bucket, '/schedule/cutover-windows.json'),
           arnJoin(bucket, '/state/*'),
         ],
@@ -449,7 +452,8 @@ describe('ReadinessMonitor with default props', () => {
       AlarmActions: [ref(fixture.monitor.opsTopic)],
       OKActions: [ref(fixture.monitor.opsTopic)],
     });
-    fixture.template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+    // Errors, dead letters, heartbeat, and the manifest chain (ChainBrokenAlarm, below).
+    fixture.template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
   });
 
   it('subscribes nobody to the alert topic without owners', () => {
@@ -620,6 +624,7 @@ describe('ReadinessMonitor with an imported bucket, prefixes and topics', () => 
               'usr/policy/*',
               'usr/schedule/*',
               'usr/drills/*',
+              'usr-monitor/reports/*',
               'usr-monitor/state/*',
               'usr-monitor/history/*',
             ],
@@ -632,6 +637,7 @@ describe('ReadinessMonitor with an imported bucket, prefixes and topics', () => 
         Action: 's3:GetObject',
         Resource: [
           objectArn('usr-monitor/history/*'),
+          objectArn('usr-monitor/reports/*'),
           objectArn('usr-monitor/state/*'),
           objectArn('usr/drills/*'),
           objectArn('usr/policy/prod-waivers.json'),
@@ -675,6 +681,7 @@ describe('ReadinessMonitor with an imported bucket, prefixes and topics', () => 
     });
     const alarms = fixture.template.findResources('AWS::CloudWatch::Alarm');
     expect(Object.values(alarms).map((alarm): unknown => alarm.Properties.AlarmActions)).toEqual([
+      [opsTopicArn],
       [opsTopicArn],
       [opsTopicArn],
       [opsTopicArn],

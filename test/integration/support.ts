@@ -28,9 +28,11 @@ export const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' } as c
 export const REPO = path.join(__dirname, '..', '..');
 export const EXAMPLE_STORE = path.join(REPO, 'examples', 'store');
 export const NOW = '2026-11-25T06:00:00Z';
+/** The files of a day's folder (and of latest/): the three reports and the manifest that seals them. */
 export const REPORT_FILES = [
   'usr-incident-response-drill-report.json',
   'usr-operational-readiness-validation.json',
+  'usr-readiness-manifest.json',
   'usr-rollback-drill-report.json',
 ] as const;
 /** The HTML report and the CSV, written next to the JSON reports, with their content types. */

@@ -140,6 +140,8 @@ export const METRIC_NAMES = {
   alertsPublished: 'AlertsPublished',
   alertsFailed: 'AlertsFailed',
   evidenceRead: 'EvidenceRead',
+  /** Seconds from the earliest S3 event of a batch to its reports being written (unit Seconds; event runs only). */
+  evaluationLagSeconds: 'EvaluationLagSeconds',
 } as const;
 
 /** Daily at 06:00 in `DEFAULT_SCHEDULE_TIME_ZONE`. */
@@ -154,3 +156,25 @@ export const S3_BUCKET_NAME = /^(?!xn--)(?!.*-s3alias$)(?=.{3,63}$)[a-z0-9][a-z0
 /** A standard or FIFO SNS topic ARN in any partition (the callers refuse FIFO topics separately). */
 export const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/;
 export const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
+
+// ---------------------------------------------------------------- event-driven evaluation (CONTRACT §11)
+
+/** What started a run, as the validation report records it (`trigger.kind`). */
+export const TRIGGER_KINDS = ['schedule', 'evidence-change', 'manual'] as const;
+export type TriggerKind = (typeof TRIGGER_KINDS)[number];
+/** `trigger.keys` names at most this many keys (the first, in key order); `trigger.count` counts every event. */
+export const TRIGGER_MAX_KEYS = 100;
+/** The EventBridge `detail-type`s of S3 that start an evaluation. */
+export const EVIDENCE_EVENT_TYPES = ['Object Created', 'Object Deleted'] as const;
+/** How long the queue gathers events into one batch (one evaluation) before invoking the function. */
+export const DEFAULT_EVENT_BATCHING_WINDOW_SECONDS = 60;
+/** The longest batching window Lambda accepts for an SQS event source. */
+export const MAX_EVENT_BATCHING_WINDOW_SECONDS = 300;
+/** Events per batch; a bulk upload of this many drills is still one evaluation. */
+export const DEFAULT_EVENT_BATCH_SIZE = 1000;
+/** The largest batch Lambda accepts from a standard SQS queue (with a batching window of at least 1 s). */
+export const MAX_EVENT_BATCH_SIZE = 10_000;
+/** Receives of one event before it moves to the dead-letter queue (AWS advises at least 5 under throttling). */
+export const EVENT_MAX_RECEIVE_COUNT = 5;
+/** The queue's visibility timeout, in multiples of the function timeout (AWS advises at least 6). */
+export const EVENT_VISIBILITY_TIMEOUT_FACTOR = 6;

@@ -7,13 +7,17 @@ import { hostname } from 'node:os';
 import packageJson from '../package.json';
 import type { AlertOutcome } from './alerting';
 import { alertThroughLedger } from './alerting';
+import { arrivalCheck } from './check-arrivals';
 import { collectRow, mapConcurrent } from './collect-row';
 import { DEFAULT_CLAIM_TTL_MS, DEFAULT_POLICY_KEY, DEFAULT_SCHEDULE_KEY, LEDGER_KEY } from './constants';
+import { withArrivalWarnings } from './core/arrivals';
 import type { EvaluationParameters } from './core/cadence';
 import type { RowEvaluation } from './core/evaluate-row';
 import { evaluateRow } from './core/evaluate-row';
 import type { RunVerdict } from './core/evaluate-run';
 import { inForceAt, judgeRun } from './core/evaluate-run';
+import type { RunTrigger } from './core/evidence-events';
+import { reportedTrigger, runTrigger, sendsDailyAlerts } from './core/evidence-events';
 import { alertingProblems } from './core/problems';
 import type { ReportSet } from './core/reports';
 import {
@@ -61,6 +65,11 @@ export interface MonitorDeps {
   readonly runId?: string;
   /** Progress: called after each row is evaluated. */
   readonly onProgress?: (done: number, total: number) => void;
+  /**
+   * What started the run (recorded in the validation report). A run started by evidence changes sends no
+   * reminders and no summary, and checks the drills it names on arrival. @default - a manual run
+   */
+  readonly trigger?: RunTrigger;
 }
 
 export interface RunSummary {
@@ -148,7 +157,7 @@ async function alertPhase(
       clock: deps.clock,
       claimTtlMs: deps.claimTtlMs ?? DEFAULT_CLAIM_TTL_MS,
       by: deps.runId ?? `${hostname()}:${process.pid}:${deps.clock().toISOString()}`,
-      scheduled: true,
+      scheduled: sendsDailyAlerts(deps.trigger ?? runTrigger('manual')),
     });
   } catch (error) {
     if (!(error instanceof ReportWriteError) && !(error instanceof LedgerError)) throw error;
@@ -185,8 +194,14 @@ export async function runMonitor(deps: MonitorDeps, options: MonitorOptions): Pr
   const now = deps.now.getTime();
   await deps.store.checkReachable();
   const inputs = await loadInputs(deps.store, options);
-  const rows = await evaluateRows(deps, inputs, options);
-  const verdict = judgeRun(inputs.policy, inputs.schedule, rows, now, options.parameters);
+  const trigger = deps.trigger ?? runTrigger('manual');
+  const arrivals = arrivalCheck(deps.store, trigger.created, options.concurrency);
+  const evaluated = await evaluateRows({ ...deps, store: arrivals.store }, inputs, options);
+  const { rows, findings } = await arrivals.complete(evaluated, inputs.policy, now);
+  const verdict = withArrivalWarnings(
+    judgeRun(inputs.policy, inputs.schedule, rows, now, options.parameters),
+    findings,
+  );
   const alerting = await alertPhase(deps, inputs, rows, verdict);
   const reports = buildReports(
     {
@@ -197,6 +212,7 @@ export async function runMonitor(deps: MonitorDeps, options: MonitorOptions): Pr
       store: deps.store.location,
       policySource: inputs.policySource,
       policyVersion: inputs.policy.policyVersion,
+      trigger: reportedTrigger(trigger),
     },
     verdict.documentFindings,
     inputs.policy.rowCount,

@@ -1,7 +1,15 @@
 /** The three output documents (CONTRACT §5) and their keys. Pure and deterministic. */
 import type { EvaluationParameters } from './cadence';
 import type { RowEvaluation } from './evaluate-row';
-import type { DrillReport, Finding, Promotion, RowReport, Source, ValidationReport } from './schemas';
+import type {
+  DrillReport,
+  Finding,
+  Promotion,
+  RowReport,
+  Source,
+  Trigger,
+  ValidationReport,
+} from './schemas';
 import { statusCounts } from './evaluate-run';
 import { compare } from './order';
 import { isoInstant } from './time';
@@ -19,6 +27,8 @@ export interface ReportHeaderInput {
   readonly store: string;
   readonly policySource: Source;
   readonly policyVersion: string | null;
+  /** What started the run; recorded in the validation report only. */
+  readonly trigger?: Trigger;
 }
 
 export interface ReportSet {
@@ -89,6 +99,7 @@ export function buildReports(
       },
       promotion,
       alerts,
+      ...(input.trigger ? { trigger: input.trigger } : {}),
     },
     incident: drillReport(
       input,

@@ -3,7 +3,15 @@
  * them in one place. JSON Schemas in `schemas/` are generated from these (`npm run schemas`).
  */
 import * as z from 'zod';
-import { ALERT_MAX_SUBJECT, ALERT_TYPES, FINDING_CODES, LEDGER_TOPICS, STATUSES } from '../constants';
+import {
+  ALERT_MAX_SUBJECT,
+  ALERT_TYPES,
+  FINDING_CODES,
+  LEDGER_TOPICS,
+  STATUSES,
+  TRIGGER_KINDS,
+  TRIGGER_MAX_KEYS,
+} from '../constants';
 
 export const POLICY_SCHEMA_VERSION = 'usr-operational-readiness-policy/v1';
 export const EVIDENCE_SCHEMA_VERSION = 'usr-drill-evidence/v1';
@@ -208,6 +216,16 @@ export const AlertDeliverySchema = z.object({
   ),
 });
 
+/** What started a run (CONTRACT §11): the schedule, changed evidence (S3 events) or a person or tool. */
+export const TriggerSchema = z.object({
+  kind: z.enum(TRIGGER_KINDS),
+  /** How many events started it (0 for a scheduled or manual run). */
+  count: z.number().int().nonnegative(),
+  /** The keys the events named, relative to the store, sorted, the first `TRIGGER_MAX_KEYS` of them. */
+  keys: z.array(z.string()).max(TRIGGER_MAX_KEYS),
+});
+export type Trigger = z.infer<typeof TriggerSchema>;
+
 export const ValidationReportSchema = z.object({
   ...reportHeader,
   findings: z.array(FindingSchema),
@@ -219,6 +237,8 @@ export const ValidationReportSchema = z.object({
   }),
   promotion: PromotionSchema,
   alerts: AlertDeliverySchema.nullable(),
+  /** Written by every run since event-driven evaluation; absent from reports of earlier versions. */
+  trigger: TriggerSchema.optional(),
 });
 export type ValidationReport = z.infer<typeof ValidationReportSchema>;
 

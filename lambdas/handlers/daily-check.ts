@@ -119,21 +119,20 @@ export interface DailyCheckDeps {
   readonly metrics?: HandlerMetrics;
 }
 
+/** A scheduled or manual invocation: the scheduler's payload, `{ now }`, `{}` or nothing. */
+export type ScheduledInvocation = {
+  readonly now?: string;
+  readonly scheduledTime?: string;
+  readonly [field: string]: unknown;
+} | null;
+
 /**
  * The handler: an SQS batch returns the messages to retry (partial batch response); anything else is a scheduled or
  * manual run and returns its summary.
  */
 export interface DailyCheckHandler {
   (event: SQSEvent, context?: Context): Promise<SQSBatchResponse>;
-  (
-    event: {
-      readonly now?: string;
-      readonly scheduledTime?: string;
-      readonly [field: string]: unknown;
-    } | null,
-    context?: Context,
-  ): Promise<RunSummary>;
-  (event: unknown, context?: Context): Promise<RunSummary | SQSBatchResponse>;
+  (event?: ScheduledInvocation, context?: Context): Promise<RunSummary>;
 }
 
 /** Metric names (EMF, unit Count, dimension `service`). */
@@ -229,7 +228,9 @@ export function createHandler(config: DailyCheckConfig, deps: DailyCheckDeps = {
 
   const run = runner({ adapters, options, clock, logger, metrics });
   const scope = { bucket: config.evidenceBucket, evidencePrefix: config.evidencePrefix };
-  const handle = async (event: unknown, context?: Context): Promise<RunSummary | SQSBatchResponse> => {
+  function handle(event: SQSEvent, context?: Context): Promise<SQSBatchResponse>;
+  function handle(event?: ScheduledInvocation, context?: Context): Promise<RunSummary>;
+  async function handle(event: unknown, context?: Context): Promise<RunSummary | SQSBatchResponse> {
     if (context) logger.addContext(context);
     if (isSqsBatch(event))
       return handleBatch(event, {
@@ -240,8 +241,8 @@ export function createHandler(config: DailyCheckConfig, deps: DailyCheckDeps = {
       });
     const { trigger, now } = await invocationOrThrow(event, clock, logger, adapters.alerts?.ledger ?? null);
     return (await run(trigger, now, context, null)).summary;
-  };
-  return handle as DailyCheckHandler;
+  }
+  return handle;
 }
 
 interface RunnerParts {

@@ -9,6 +9,8 @@ import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import { buildAlarms } from './builders/alarms';
 import { buildDeadLetterQueue } from './builders/dead-letter-queue';
+import type { EvidenceEvents } from './builders/evidence-events';
+import { buildEvidenceEvents } from './builders/evidence-events';
 import { buildFunction } from './builders/function';
 import { buildSchedule } from './builders/schedule';
 import { buildStorage } from './builders/storage';
@@ -20,6 +22,7 @@ import { resolveConfig } from './resolve-config';
 export { flattenReference } from './cdk-nag';
 export { ALERT_TYPES, READINESS_MONITOR_DEFAULTS, RUN_SUCCEEDED_METRIC } from './readiness-monitor-props';
 export type { ReadinessMonitorOwner, ReadinessMonitorProps } from './readiness-monitor-props';
+export type { EvidenceEvents } from './builders/evidence-events';
 
 /**
  * A daily, least-privilege readiness monitor: EventBridge Scheduler invokes the `daily-check` function,
@@ -57,6 +60,8 @@ export class ReadinessMonitor extends Construct {
   public readonly deadLetterAlarm: cloudwatch.Alarm;
   /** No `RunSucceeded` datapoint for 26 hours. */
   public readonly heartbeatAlarm: cloudwatch.Alarm;
+  /** Event-driven evaluation (rule, queues, function, alarm); undefined when `evaluateOnEvidenceChange` is off. */
+  public readonly evidenceEvents?: EvidenceEvents;
 
   constructor(scope: Construct, id: string, props: ReadinessMonitorProps = {}) {
     super(scope, id);
@@ -72,6 +77,7 @@ export class ReadinessMonitor extends Construct {
     const daily = buildFunction(this, { config, storage, topics, deadLetterQueue });
     const schedule = buildSchedule(this, { config, fn: daily.fn, deadLetterQueue });
     const alarms = buildAlarms(this, { fn: daily.fn, deadLetterQueue, opsTopic: topics.opsTopic });
+    const evidenceEvents = buildEvidenceEvents(this, { config, storage, topics });
 
     this.evidenceBucket = storage.evidenceBucket;
     this.accessLogsBucket = storage.accessLogsBucket;
@@ -85,5 +91,6 @@ export class ReadinessMonitor extends Construct {
     this.errorsAlarm = alarms.errorsAlarm;
     this.deadLetterAlarm = alarms.deadLetterAlarm;
     this.heartbeatAlarm = alarms.heartbeatAlarm;
+    if (evidenceEvents) this.evidenceEvents = evidenceEvents;
   }
 }

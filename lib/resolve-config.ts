@@ -8,6 +8,8 @@ import { bucketAccessOf } from './bucket-access';
 import type { BucketAccess, StorePaths } from './bucket-access';
 import { ALERT_TYPES, READINESS_MONITOR_DEFAULTS } from './readiness-monitor-props';
 import type { ReadinessMonitorOwner, ReadinessMonitorProps } from './readiness-monitor-props';
+import type { EvidenceEventsConfig } from './resolve-events';
+import { resolveEvidenceEvents } from './resolve-events';
 
 /** The props with their defaults applied and checked: what the builders work from. */
 export interface ResolvedConfig extends StorePaths {
@@ -28,6 +30,8 @@ export interface ResolvedConfig extends StorePaths {
   readonly bucketAccess: BucketAccess;
   /** The resources the caller brought; each one absent here is created by the construct. */
   readonly imported: ImportedResources;
+  /** Event-driven evaluation (docs/events.md), or null without it. */
+  readonly evidenceEvents: EvidenceEventsConfig | null;
 }
 
 export interface ImportedResources {
@@ -70,6 +74,7 @@ export function resolveConfig(props: ReadinessMonitorProps): ResolvedConfig {
     opsEmails,
     bucketAccess: bucketAccessOf(paths),
     imported: importedOf(props),
+    evidenceEvents: resolveEvidenceEvents(props),
   };
 }
 

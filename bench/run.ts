@@ -23,6 +23,7 @@ import type { CaseInput, CaseResult } from './case-runner';
 import type { DeepHistoryLine } from './deep-history';
 import { runDeepHistory } from './deep-history';
 import type { Emulator } from './emulator';
+import { eventTargets, runEventCase } from './event';
 import { EMULATOR_CREDENTIALS, EMULATOR_REGION, startEmulator } from './emulator';
 import type { MeasuredCase, SkippedCase, StoreKind } from './report';
 import { bundleLine, caseLine, caseTable, evaluateTargets } from './report';
@@ -39,14 +40,15 @@ const S3_CASE_BUDGET_MS = 3 * 60_000;
 /** Any case still running after this is killed. */
 const CASE_TIMEOUT_MS = 10 * 60_000;
 
-const USAGE = `usage: npm run bench -- [--quick] [--only fs|s3|deep-history|bundle] [--s3-full]
+const USAGE = `usage: npm run bench -- [--quick] [--only fs|s3|deep-history|event|bundle] [--s3-full]
   --quick          only the R=100 cases (and the deep-history case and the bundle)
   --only <part>    only the directory-store cases (fs), the S3 cases (s3), the S3 requests of rows with
-                   5,000 drills of history (deep-history) or the Lambda bundle (bundle);
+                   5,000 drills of history (deep-history), a batch of S3 events for a 1,000-row store
+                   (event) or the Lambda bundle (bundle);
                    a comma-separated list selects several
   --s3-full        also run the S3 cases estimated to take over ${S3_CASE_BUDGET_MS / 60_000} minutes (R=1000 x H=1000)`;
 
-type Part = StoreKind | 'deep-history' | 'bundle';
+type Part = StoreKind | 'deep-history' | 'event' | 'bundle';
 
 interface Options {
   readonly quick: boolean;
@@ -70,13 +72,15 @@ function parseOptions(argv: readonly string[]): Options {
     process.stdout.write(`${USAGE}\n`);
     process.exit(0);
   }
-  const all: Part[] = ['fs', 's3', 'deep-history', 'bundle'];
+  const all: Part[] = ['fs', 's3', 'deep-history', 'event', 'bundle'];
   let parts = new Set<Part>(all);
   if (values.only !== undefined) {
     const wanted = values.only.split(',').map((p) => p.trim());
     const bad = wanted.filter((p) => !all.includes(p as Part));
     if (bad.length > 0)
-      throw new Error(`--only: unknown part ${bad.join(', ')} (expected fs, s3, deep-history or bundle)`);
+      throw new Error(
+        `--only: unknown part ${bad.join(', ')} (expected fs, s3, deep-history, event or bundle)`,
+      );
     parts = new Set(wanted as Part[]);
   }
   return { quick: values.quick, s3Full: values['s3-full'], parts };
@@ -456,6 +460,19 @@ async function main(): Promise<void> {
         await deepEmulator.stop();
       }
       print(JSON.stringify(deep));
+    }
+    if (options.parts.has('event')) {
+      progress('event: seeding a 1,000-row store and running one batch of S3 events');
+      const eventEmulator = await startEmulator();
+      try {
+        const dir = path.join(work, 'event');
+        mkdirSync(dir, { recursive: true });
+        const line = await runEventCase(eventEmulator, dir);
+        print(JSON.stringify(line));
+        for (const note of eventTargets(line)) print(note);
+      } finally {
+        await eventEmulator.stop();
+      }
     }
     let bundle: BundleFigures | null = null;
     if (options.parts.has('bundle')) {

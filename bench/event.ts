@@ -11,13 +11,14 @@
  * Targets: the run under `EVENT_WALL_MS_LIMIT`; requests at most the scheduled run's plus one Get per new key.
  */
 import { fork } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { build } from 'esbuild';
 import { formatKeyTimestamp } from '../lambdas/core/drills';
 import type { EventCaseInput, EventCaseResult } from './case-event';
 import type { RequestCounts } from './counting';
 import type { Emulator } from './emulator';
-import { EMULATOR_CREDENTIALS, EMULATOR_REGION } from './emulator';
+import { EMULATOR_CREDENTIALS, EMULATOR_REGION, startEmulator } from './emulator';
 import type { StoreObject } from './synthetic';
 import { BENCH_NOW, RUNBOOK_VERSION, policyRow, storeObjects } from './synthetic';
 
@@ -166,4 +167,22 @@ export function eventTargets(line: EventLine): string[] {
     `# event: run ${line.wallMs} ms (a scheduled run: ${line.scheduledWallMs} ms; target < ${EVENT_WALL_MS_LIMIT} ms): ${line.wallMs < EVENT_WALL_MS_LIMIT ? 'holds' : 'MISSES'}`,
     `# event: ${line.requests} requests ≤ ${line.scheduledRequests} of a scheduled run + ${line.newKeys} new keys = ${budget}: ${line.requests <= budget ? 'holds' : 'MISSES'}`,
   ];
+}
+
+/** The `event` part of `run.ts`: its own emulator, the case, its JSON line and its targets. */
+export async function runEventPart(
+  workDir: string,
+  print: (line: string) => void,
+  progress: (message: string) => void,
+): Promise<void> {
+  progress('event: seeding a 1,000-row store and running one batch of S3 events');
+  mkdirSync(workDir, { recursive: true });
+  const emulator = await startEmulator();
+  try {
+    const line = await runEventCase(emulator, workDir);
+    print(JSON.stringify(line));
+    for (const note of eventTargets(line)) print(note);
+  } finally {
+    await emulator.stop();
+  }
 }

@@ -23,7 +23,7 @@ import type { CaseInput, CaseResult } from './case-runner';
 import type { DeepHistoryLine } from './deep-history';
 import { runDeepHistory } from './deep-history';
 import type { Emulator } from './emulator';
-import { eventTargets, runEventCase } from './event';
+import { runEventPart } from './event';
 import { EMULATOR_CREDENTIALS, EMULATOR_REGION, startEmulator } from './emulator';
 import type { MeasuredCase, SkippedCase, StoreKind } from './report';
 import { bundleLine, caseLine, caseTable, evaluateTargets } from './report';
@@ -461,19 +461,7 @@ async function main(): Promise<void> {
       }
       print(JSON.stringify(deep));
     }
-    if (options.parts.has('event')) {
-      progress('event: seeding a 1,000-row store and running one batch of S3 events');
-      const eventEmulator = await startEmulator();
-      try {
-        const dir = path.join(work, 'event');
-        mkdirSync(dir, { recursive: true });
-        const line = await runEventCase(eventEmulator, dir);
-        print(JSON.stringify(line));
-        for (const note of eventTargets(line)) print(note);
-      } finally {
-        await eventEmulator.stop();
-      }
-    }
+    if (options.parts.has('event')) await runEventPart(path.join(work, 'event'), print, progress);
     let bundle: BundleFigures | null = null;
     if (options.parts.has('bundle')) {
       progress(`bundling ${LAMBDA_ENTRY} and timing ${COLD_INIT_RUNS} cold starts`);

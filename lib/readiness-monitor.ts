@@ -28,6 +28,8 @@ export type { EvidenceEvents } from './builders/evidence-events';
  * A daily, least-privilege readiness monitor: EventBridge Scheduler invokes the `daily-check` function,
  * which reads the evidence store, writes reports and the alert ledger, and publishes alerts to SNS.
  * CloudWatch alarms watch the monitor itself (errors, dead letters, a missing `RunSucceeded` heartbeat).
+ * Evidence uploads and deletions also start an evaluation within about a minute (S3 → EventBridge → SQS → a
+ * second function, `evaluateOnEvidenceChange`; docs/events.md).
  *
  * Each concern is built by its own function under `lib/builders/`, always with this construct as the scope,
  * so the logical ids stay those of a flat construct (pinned in `test/infra/logical-ids.test.ts`).

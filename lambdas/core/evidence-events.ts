@@ -137,11 +137,11 @@ const BatchShapeSchema = z.object({
   Records: z.array(z.looseObject({ messageId: z.string().min(1) })).min(1),
 });
 
+const RecordsSchema = z.looseObject({ Records: z.array(z.unknown()) });
+
 /** True for what Lambda sends from an SQS event source (an object with a `Records` array). */
 export function isSqsBatch(event: unknown): boolean {
-  return (
-    typeof event === 'object' && event !== null && Array.isArray((event as { Records?: unknown }).Records)
-  );
+  return RecordsSchema.safeParse(event).success;
 }
 
 const describe = (error: z.ZodError): string =>

@@ -27,6 +27,7 @@ import { LEDGER_ROWS, concurrentS3, ledgerSize } from './ledger';
 import { runWaiversBench } from './waivers';
 import { runVerifyChain } from './verify-chain';
 import type { Emulator } from './emulator';
+import { runEventPart } from './event';
 import { EMULATOR_CREDENTIALS, EMULATOR_REGION, startEmulator } from './emulator';
 import type { MeasuredCase, SkippedCase, StoreKind } from './report';
 import { bundleLine, caseLine, caseTable, evaluateTargets } from './report';
@@ -49,10 +50,11 @@ const USAGE = `usage: npm run bench -- [--quick] [--only <part>[,<part>…]] [--
                    5,000 drills of history; ledger: the alert ledger's size at 16,000 rows and four runs racing
                    on one S3 ledger; waivers: a 5 MiB waivers file on 5,000 rows; audit: the HTML, CSV and
                    history of 10,000 rows; verify-chain: verify over 365 days x 6 files on a directory
-                   and on S3; bundle: the Lambda bundle
+                   and on S3; event: a batch of S3 events for a 1,000-row store; bundle: the Lambda
+                   bundle
   --s3-full        also run the S3 cases estimated to take over ${S3_CASE_BUDGET_MS / 60_000} minutes (R=1000 x H=1000)`;
 
-type Part = StoreKind | 'deep-history' | 'ledger' | 'waivers' | 'audit' | 'verify-chain' | 'bundle';
+type Part = StoreKind | 'deep-history' | 'ledger' | 'waivers' | 'audit' | 'verify-chain' | 'event' | 'bundle';
 
 interface Options {
   readonly quick: boolean;
@@ -76,7 +78,17 @@ function parseOptions(argv: readonly string[]): Options {
     process.stdout.write(`${USAGE}\n`);
     process.exit(0);
   }
-  const all: Part[] = ['fs', 's3', 'deep-history', 'ledger', 'waivers', 'audit', 'verify-chain', 'bundle'];
+  const all: Part[] = [
+    'fs',
+    's3',
+    'deep-history',
+    'ledger',
+    'waivers',
+    'audit',
+    'verify-chain',
+    'event',
+    'bundle',
+  ];
   let parts = new Set<Part>(all);
   if (values.only !== undefined) {
     const wanted = values.only.split(',').map((p) => p.trim());
@@ -483,6 +495,7 @@ async function main(): Promise<void> {
         await chainEmulator.stop();
       }
     }
+    if (options.parts.has('event')) await runEventPart(path.join(work, 'event'), print, progress);
     let bundle: BundleFigures | null = null;
     if (options.parts.has('bundle')) {
       progress(`bundling ${LAMBDA_ENTRY} and timing ${COLD_INIT_RUNS} cold starts`);

@@ -144,6 +144,8 @@ export const METRIC_NAMES = {
   evidenceRead: 'EvidenceRead',
   /** 1 when the newest days of the manifest hash chain (or `reports/latest/`) do not verify, else 0. */
   chainBroken: 'ChainBroken',
+  /** Seconds from the earliest S3 event of a batch to its reports being written (unit Seconds; event runs only). */
+  evaluationLagSeconds: 'EvaluationLagSeconds',
 } as const;
 
 /** Daily at 06:00 in `DEFAULT_SCHEDULE_TIME_ZONE`. */
@@ -242,3 +244,25 @@ export const SAME_DAY_REWRITE_GRACE_MS = DEFAULT_CLAIM_TTL_MS;
 export const CHAIN_TIP_DAYS = 2;
 /** `verify` and `gate` never read more of one sealed file than this, whatever its manifest records. */
 export const MAX_REPORT_BYTES = 256 * 1024 * 1024;
+
+// ---------------------------------------------------------------- event-driven evaluation (CONTRACT §11)
+
+/** What started a run, as the validation report records it (`trigger.kind`). */
+export const TRIGGER_KINDS = ['schedule', 'evidence-change', 'manual'] as const;
+export type TriggerKind = (typeof TRIGGER_KINDS)[number];
+/** `trigger.keys` names at most this many keys (the first, in key order); `trigger.count` counts every event. */
+export const TRIGGER_MAX_KEYS = 100;
+/** The EventBridge `detail-type`s of S3 that start an evaluation. */
+export const EVIDENCE_EVENT_TYPES = ['Object Created', 'Object Deleted'] as const;
+/** How long the queue gathers events into one batch (one evaluation) before invoking the function. */
+export const DEFAULT_EVENT_BATCHING_WINDOW_SECONDS = 60;
+/** The longest batching window Lambda accepts for an SQS event source. */
+export const MAX_EVENT_BATCHING_WINDOW_SECONDS = 300;
+/** Events per batch; a bulk upload of this many drills is still one evaluation. */
+export const DEFAULT_EVENT_BATCH_SIZE = 1000;
+/** The largest batch Lambda accepts from a standard SQS queue (with a batching window of at least 1 s). */
+export const MAX_EVENT_BATCH_SIZE = 10_000;
+/** Receives of one event before it moves to the dead-letter queue (AWS advises at least 5 under throttling). */
+export const EVENT_MAX_RECEIVE_COUNT = 5;
+/** The queue's visibility timeout, in multiples of the function timeout (AWS advises at least 6). */
+export const EVENT_VISIBILITY_TIMEOUT_FACTOR = 6;

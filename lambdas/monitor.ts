@@ -8,13 +8,17 @@ import packageJson from '../package.json';
 import type { AlertOutcome } from './alerting';
 import { auditFiles, readAuditHistory, writeHistory } from './audit-outputs';
 import { alertThroughLedger } from './alerting';
+import { arrivalCheck } from './check-arrivals';
 import { collectRow, mapConcurrent } from './collect-row';
 import { DEFAULT_CLAIM_TTL_MS, DEFAULT_POLICY_KEY, DEFAULT_SCHEDULE_KEY, LEDGER_KEY } from './constants';
+import { withArrivalWarnings } from './core/arrivals';
 import type { EvaluationParameters } from './core/cadence';
 import type { RowEvaluation } from './core/evaluate-row';
 import { evaluateRow } from './core/evaluate-row';
 import type { RunVerdict } from './core/evaluate-run';
 import { inForceAt, judgeRun } from './core/evaluate-run';
+import type { RunTrigger } from './core/evidence-events';
+import { reportedTrigger, runTrigger, sendsDailyAlerts } from './core/evidence-events';
 import { alertingProblems } from './core/problems';
 import type { ReportSet } from './core/reports';
 import {
@@ -68,6 +72,11 @@ export interface MonitorDeps {
   readonly runId?: string;
   /** Progress: called after each row is evaluated. */
   readonly onProgress?: (done: number, total: number) => void;
+  /**
+   * What started the run (recorded in the validation report). A run started by evidence changes sends no
+   * reminders and no summary, and checks the drills it names on arrival. @default - a manual run
+   */
+  readonly trigger?: RunTrigger;
 }
 
 export interface RunSummary {
@@ -164,7 +173,7 @@ async function alertPhase(
       clock: deps.clock,
       claimTtlMs: deps.claimTtlMs ?? DEFAULT_CLAIM_TTL_MS,
       by: deps.runId ?? `${hostname()}:${process.pid}:${deps.clock().toISOString()}`,
-      scheduled: true,
+      scheduled: sendsDailyAlerts(deps.trigger ?? runTrigger('manual')),
     });
   } catch (error) {
     if (!(error instanceof ReportWriteError) && !(error instanceof LedgerError)) throw error;
@@ -196,18 +205,44 @@ function deliverySection(
   };
 }
 
+interface Evaluated {
+  readonly trigger: RunTrigger;
+  readonly rows: readonly RowEvaluation[];
+  readonly verdict: RunVerdict;
+  readonly waivers: WaiverEffect;
+}
+
+/**
+ * Every row evaluated (the drills an event named checked on arrival too), the run judged, and the active waivers
+ * applied: what the alerts and the reports are made of.
+ */
+async function evaluateRun(
+  deps: MonitorDeps,
+  inputs: RunInputs,
+  options: MonitorOptions,
+): Promise<Evaluated> {
+  const now = deps.now.getTime();
+  const trigger = deps.trigger ?? runTrigger('manual');
+  const arrivals = arrivalCheck(deps.store, trigger.created, options.concurrency);
+  const evaluated = await evaluateRows({ ...deps, store: arrivals.store }, inputs, options);
+  const arrived = await arrivals.complete(evaluated, inputs.policy, now);
+  const judged = withArrivalWarnings(
+    judgeRun(inputs.policy, inputs.schedule, arrived.rows, now, options.parameters),
+    arrived.findings,
+  );
+  const waivers = applyWaivers(inputs.waivers, arrived.rows, judged, {
+    now,
+    warnDays: options.parameters.warnDays,
+  });
+  return { trigger, rows: waivers.rows, verdict: waivers.verdict, waivers };
+}
+
 /** One run of the monitor. Throws only `StoreUnreachableError`, `ReportWriteError` and `LedgerError`. */
 export async function runMonitor(deps: MonitorDeps, options: MonitorOptions): Promise<RunResult> {
   const now = deps.now.getTime();
   await deps.store.checkReachable();
   const inputs = await loadInputs(deps.store, options);
-  const evaluated = await evaluateRows(deps, inputs, options);
-  const judged = judgeRun(inputs.policy, inputs.schedule, evaluated, now, options.parameters);
-  const waivers = applyWaivers(inputs.waivers, evaluated, judged, {
-    now,
-    warnDays: options.parameters.warnDays,
-  });
-  const { rows, verdict } = waivers;
+  const { trigger, rows, verdict, waivers } = await evaluateRun(deps, inputs, options);
   const alerting = await alertPhase(deps, inputs, rows, verdict, waivers);
   const reportRows = rows.map((r) => r.report);
   const history = await readAuditHistory(deps.reports, now, reportRows, verdict.promotion.decision);
@@ -220,6 +255,7 @@ export async function runMonitor(deps: MonitorDeps, options: MonitorOptions): Pr
       store: deps.store.location,
       policySource: inputs.policySource,
       policyVersion: inputs.policy.policyVersion,
+      trigger: reportedTrigger(trigger),
     },
     verdict.documentFindings,
     inputs.policy.rowCount,

@@ -9,6 +9,8 @@ import {
   DEFAULT_CADENCE_DAYS,
   DEFAULT_CONCURRENCY,
   DEFAULT_MAX_WAIVER_DAYS,
+  DEFAULT_EVENT_BATCH_SIZE,
+  DEFAULT_EVENT_BATCHING_WINDOW_SECONDS,
   DEFAULT_POLICY_KEY,
   DEFAULT_SCHEDULE_EXPRESSION,
   DEFAULT_SCHEDULE_TIME_ZONE,
@@ -235,6 +237,40 @@ export interface ReadinessMonitorProps {
    * @default - false (no Glue resources)
    */
   readonly historyTable?: boolean | ReadinessMonitorHistoryTable;
+  /**
+   * Evaluate within about a minute of a change to the evidence (docs/events.md): the bucket sends its S3 events to
+   * EventBridge, a rule routes `Object Created` / `Object Deleted` under `drills/`, `policy/` and `schedule/` of
+   * the evidence prefix to an encrypted queue, and a second function (the same code, reserved concurrency 1) runs
+   * one evaluation per batch. The scheduled run keeps its own function and still sends the daily reminders and
+   * summary. On an imported bucket it also needs `importedBucketEventBridge`.
+   * @default - true for a created bucket; for an imported bucket, true when `importedBucketEventBridge` is set
+   */
+  readonly evaluateOnEvidenceChange?: boolean;
+  /**
+   * An imported evidence bucket only: how its S3 events reach EventBridge, which event-driven evaluation needs.
+   *
+   * - `'already-enabled'`: the bucket's owner has turned EventBridge notifications on where the bucket is defined
+   *   (`eventBridgeEnabled: true`); the construct only adds its rule. The safe choice.
+   * - `'enable'`: the construct turns them on itself, through CDK's bucket-notifications custom resource (a
+   *   Lambda function of the stack that reads the bucket's notification configuration and writes it back with
+   *   EventBridge enabled). S3 keeps ONE notification configuration per bucket and every writer replaces it
+   *   whole: the stack that owns the bucket, or any tool managing its notifications, can silently remove the
+   *   setting on its next deployment (events stop; only the daily run remains), and a change made between the
+   *   read and the write is lost. Use it only when nothing else manages the bucket's notifications.
+   *
+   * @default - undefined: an imported bucket gets no event-driven evaluation
+   */
+  readonly importedBucketEventBridge?: 'enable' | 'already-enabled';
+  /**
+   * How long the queue gathers evidence events into one batch (one evaluation); 0-300 whole seconds.
+   * @default - Duration.seconds(60)
+   */
+  readonly evidenceChangeBatchingWindow?: Duration;
+  /**
+   * At most this many events per batch (1-10,000); above 10 the batching window must be at least 1 second.
+   * @default - 1000
+   */
+  readonly evidenceChangeBatchSize?: number;
 }
 
 /** The defaults of `ReadinessMonitorProps`, in one place (documented in docs/deploy.md, "Default settings"). */
@@ -262,4 +298,6 @@ export const READINESS_MONITOR_DEFAULTS = {
   historyDatabaseName: HISTORY_DATABASE_NAME,
   historyTableName: HISTORY_TABLE_NAME,
   historyEvidenceTableName: CONSUMED_EVIDENCE_TABLE_NAME,
+  evidenceChangeBatchingWindowSeconds: DEFAULT_EVENT_BATCHING_WINDOW_SECONDS,
+  evidenceChangeBatchSize: DEFAULT_EVENT_BATCH_SIZE,
 } as const;

@@ -10,6 +10,8 @@ import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import { buildAlarms } from './builders/alarms';
 import { buildDeadLetterQueue } from './builders/dead-letter-queue';
+import type { EvidenceEvents } from './builders/evidence-events';
+import { buildEvidenceEvents } from './builders/evidence-events';
 import { buildFunction } from './builders/function';
 import { buildHistoryTables } from './builders/history-table';
 import { buildIntegrity } from './builders/integrity';
@@ -27,11 +29,14 @@ export type {
   ReadinessMonitorOwner,
   ReadinessMonitorProps,
 } from './readiness-monitor-props';
+export type { EvidenceEvents } from './builders/evidence-events';
 
 /**
  * A daily, least-privilege readiness monitor: EventBridge Scheduler invokes the `daily-check` function,
  * which reads the evidence store, writes reports and the alert ledger, and publishes alerts to SNS.
  * CloudWatch alarms watch the monitor itself (errors, dead letters, a missing `RunSucceeded` heartbeat).
+ * Evidence uploads and deletions also start an evaluation within about a minute (S3 → EventBridge → SQS → a
+ * second function, `evaluateOnEvidenceChange`; docs/events.md).
  *
  * Each concern is built by its own function under `lib/builders/`, always with this construct as the scope,
  * so the logical ids stay those of a flat construct (pinned in `test/infra/logical-ids.test.ts`).
@@ -74,6 +79,8 @@ export class ReadinessMonitor extends Construct {
   public readonly reportsBucket: s3.IBucket;
   /** `ChainBroken` ≥ 1: the newest days of the manifest hash chain or `reports/latest/` did not verify. */
   public readonly chainBrokenAlarm: cloudwatch.Alarm;
+  /** Event-driven evaluation (rule, queues, function, alarm); undefined when `evaluateOnEvidenceChange` is off. */
+  public readonly evidenceEvents?: EvidenceEvents;
 
   constructor(scope: Construct, id: string, props: ReadinessMonitorProps = {}) {
     super(scope, id);
@@ -92,6 +99,7 @@ export class ReadinessMonitor extends Construct {
     const integrity = buildIntegrity(this, { config, storage, ...daily, opsTopic: topics.opsTopic });
     // The history lives beside the reports: in the separate reports bucket when there is one.
     const history = buildHistoryTables(this, config, integrity.reportsBucket);
+    const evidenceEvents = buildEvidenceEvents(this, { config, storage, topics });
 
     this.evidenceBucket = storage.evidenceBucket;
     this.accessLogsBucket = storage.accessLogsBucket;
@@ -110,5 +118,6 @@ export class ReadinessMonitor extends Construct {
     this.consumedEvidenceTable = history?.evidenceTable;
     this.reportsBucket = integrity.reportsBucket;
     this.chainBrokenAlarm = integrity.chainBrokenAlarm;
+    if (evidenceEvents) this.evidenceEvents = evidenceEvents;
   }
 }

@@ -12,6 +12,8 @@ import type {
   ReadinessMonitorOwner,
   ReadinessMonitorProps,
 } from './readiness-monitor-props';
+import type { EvidenceEventsConfig } from './resolve-events';
+import { resolveEvidenceEvents } from './resolve-events';
 
 /** The props with their defaults applied and checked: what the builders work from. */
 export interface ResolvedConfig extends StorePaths {
@@ -38,6 +40,8 @@ export interface ResolvedConfig extends StorePaths {
   readonly imported: ImportedResources;
   /** The Glue database and tables over the history, or null for none. */
   readonly historyTable: HistoryTableNames | null;
+  /** Event-driven evaluation (docs/events.md), or null without it. */
+  readonly evidenceEvents: EvidenceEventsConfig | null;
 }
 
 export interface HistoryTableNames {
@@ -93,6 +97,7 @@ export function resolveConfig(props: ReadinessMonitorProps): ResolvedConfig {
     reports: resolveReports(props, paths),
     imported: importedOf(props),
     historyTable: resolveHistoryTable(props.historyTable),
+    evidenceEvents: resolveEvidenceEvents(props),
   };
 }
 

@@ -68,7 +68,7 @@ function lastSuccessRecord(last: SuccessfulDrill): LastSuccess {
 }
 
 /** Messages quote ids, keys and evidence fields: each is kept on one line. Sorted by code, key, message. */
-function sortRowFindings(findings: readonly RowFinding[]): RowFinding[] {
+export function sortRowFindings(findings: readonly RowFinding[]): RowFinding[] {
   return findings
     .map((f) => ({ ...f, message: oneLine(f.message) }))
     .sort(

@@ -8,6 +8,7 @@ import type {
   Promotion,
   RowReport,
   Source,
+  Trigger,
   ValidationReport,
   WaiverRecord,
 } from './schemas';
@@ -28,6 +29,8 @@ export interface ReportHeaderInput {
   readonly store: string;
   readonly policySource: Source;
   readonly policyVersion: string | null;
+  /** What started the run; recorded in the validation report only. */
+  readonly trigger?: Trigger;
 }
 
 export interface ReportSet {
@@ -112,6 +115,7 @@ export function buildReports(
       waiversSource: waivers.source,
       alerts,
       changes,
+      ...(input.trigger ? { trigger: input.trigger } : {}),
     },
     incident: drillReport(
       input,

@@ -10,6 +10,8 @@ import {
   LEDGER_TOPICS,
   MAX_WAIVER_ID_LENGTH,
   STATUSES,
+  TRIGGER_KINDS,
+  TRIGGER_MAX_KEYS,
   WAIVABLE_CODES,
   WAIVER_STATES,
 } from '../constants';
@@ -294,6 +296,16 @@ export const WaiverRecordSchema = z.object({
 });
 export type WaiverRecord = z.infer<typeof WaiverRecordSchema>;
 
+/** What started a run (CONTRACT §11): the schedule, changed evidence (S3 events) or a person or tool. */
+export const TriggerSchema = z.object({
+  kind: z.enum(TRIGGER_KINDS),
+  /** How many events started it (0 for a scheduled or manual run). */
+  count: z.number().int().nonnegative(),
+  /** The keys the events named, relative to the store, sorted, the first `TRIGGER_MAX_KEYS` of them. */
+  keys: z.array(z.string()).max(TRIGGER_MAX_KEYS),
+});
+export type Trigger = z.infer<typeof TriggerSchema>;
+
 export const ValidationReportSchema = z.object({
   ...reportHeader,
   findings: z.array(FindingSchema),
@@ -312,6 +324,8 @@ export const ValidationReportSchema = z.object({
   waiversSource: SourceSchema.nullable(),
   alerts: AlertDeliverySchema.nullable(),
   changes: ChangesSchema,
+  /** Written by every run since event-driven evaluation; absent from reports of earlier versions. */
+  trigger: TriggerSchema.optional(),
 });
 export type ValidationReport = z.infer<typeof ValidationReportSchema>;
 

@@ -1,6 +1,8 @@
 /**
- * The daily-check Lambda: one scheduled run of the monitor against the evidence bucket, through the same
- * `runMonitor` as the CLI. Configuration is read from the environment once, at module load (`config.ts`).
+ * The daily-check Lambda: one run of the monitor against the evidence bucket, through the same `runMonitor` as
+ * the CLI. Configuration is read from the environment once, at module load (`config.ts`). It accepts the
+ * EventBridge Scheduler event (a scheduled run), a manual invocation (`{ now? }` or nothing) and an SQS batch of
+ * S3 events from the evidence queue (one evaluation per batch, `evidence-batch.ts`; docs/events.md).
  *
  * It logs structured JSON (Powertools Logger), emits EMF metrics (Powertools Metrics) and returns the run's
  * summary. It fails (so the platform retries and alarms) when the store cannot be reached, when reports or
@@ -11,18 +13,23 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SNSClient } from '@aws-sdk/client-sns';
-import type { Context } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import * as z from 'zod';
 import { METRIC_NAMES } from '../constants';
-import type { MonitorDeps, RunResult, RunSummary } from '../monitor';
+import type { RunTrigger } from '../core/evidence-events';
+import { isSqsBatch, reportedTrigger, runTrigger } from '../core/evidence-events';
+import type { MonitorDeps, MonitorOptions, RunResult, RunSummary } from '../monitor';
 import { LEDGER_KEY, runMonitor } from '../monitor';
 import { makeS3Client, makeSnsClient } from '../adapters/aws-clients';
+import type { LedgerStore } from '../ports';
 import { LedgerError, StoreUnreachableError } from '../ports';
 import { S3EvidenceStore, S3LedgerStore, S3ReportSink } from '../adapters/s3-store';
 import { SnsAlertSink } from '../adapters/sns-alerts';
 import { checkChain } from './chain-check';
 import type { DailyCheckConfig } from './config';
 import { SERVICE_NAME, loadConfig } from './config';
+import { handleBatch } from './evidence-batch';
+import { scheduledInstant } from './scheduled-instant';
 
 /**
  * The EventBridge Scheduler payload. `now` overrides the evaluation instant (a re-run of a past day);
@@ -48,8 +55,8 @@ export const ScheduledEventSchema = z.preprocess(
 );
 export type ScheduledEvent = z.infer<typeof ScheduledEventSchema>;
 
-/** The evaluation instant of one invocation. Throws a one-line Error for a malformed payload. */
-export function evaluationInstant(event: unknown, clock: () => Date): Date {
+/** Parses a scheduled or manual invocation. Throws a one-line Error for a malformed payload. */
+function parseScheduledEvent(event: unknown): ScheduledEvent {
   const parsed = ScheduledEventSchema.safeParse(event);
   if (!parsed.success) {
     const problems = parsed.error.issues.map(
@@ -57,8 +64,33 @@ export function evaluationInstant(event: unknown, clock: () => Date): Date {
     );
     throw new Error(`invalid daily-check event: ${problems.join('; ')}`);
   }
-  const iso = parsed.data.now ?? parsed.data.scheduledTime;
+  return parsed.data;
+}
+
+/** The evaluation instant an invocation names (before the ledger is consulted). Throws for a malformed payload. */
+export function evaluationInstant(event: unknown, clock: () => Date): Date {
+  const parsed = parseScheduledEvent(event);
+  const iso = parsed.now ?? parsed.scheduledTime;
   return iso === undefined ? clock() : new Date(iso);
+}
+
+/**
+ * What started a non-batch invocation and its instant: `now` names a manual run at that instant; otherwise
+ * `scheduledTime` a scheduled run (at that time, or at the clock when a later run already alerted:
+ * `scheduled-instant.ts`); otherwise a manual run at the clock.
+ */
+export async function invocationOf(
+  event: unknown,
+  clock: () => Date,
+  ledger: LedgerStore | null,
+): Promise<{ readonly trigger: RunTrigger; readonly now: Date }> {
+  const parsed = parseScheduledEvent(event);
+  if (parsed.now !== undefined) return { trigger: runTrigger('manual'), now: new Date(parsed.now) };
+  if (parsed.scheduledTime === undefined) return { trigger: runTrigger('manual'), now: clock() };
+  return {
+    trigger: runTrigger('schedule'),
+    now: await scheduledInstant(new Date(parsed.scheduledTime), ledger, clock),
+  };
 }
 
 /** Thrown after a run whose reports and ledger were written but whose alerts were not all published. */
@@ -88,7 +120,21 @@ export interface DailyCheckDeps {
   readonly metrics?: HandlerMetrics;
 }
 
-export type DailyCheckHandler = (event: unknown, context?: Context) => Promise<RunSummary>;
+/** A scheduled or manual invocation: the scheduler's payload, `{ now }`, `{}` or nothing. */
+export type ScheduledInvocation = {
+  readonly now?: string;
+  readonly scheduledTime?: string;
+  readonly [field: string]: unknown;
+} | null;
+
+/**
+ * The handler: an SQS batch returns the messages to retry (partial batch response); anything else is a scheduled or
+ * manual run and returns its summary.
+ */
+export interface DailyCheckHandler {
+  (event: SQSEvent, context?: Context): Promise<SQSBatchResponse>;
+  (event?: ScheduledInvocation, context?: Context): Promise<RunSummary>;
+}
 
 /** Metric names (EMF, unit Count, dimension `service`). */
 export const METRICS = METRIC_NAMES;
@@ -127,8 +173,20 @@ function buildAdapters(config: DailyCheckConfig, deps: DailyCheckDeps): Adapters
   };
 }
 
-function emitMetrics(metrics: HandlerMetrics, summary: RunSummary, chainBroken: boolean): void {
-  metrics.addMetric(METRICS.runSucceeded, MetricUnit.Count, 1);
+/**
+ * The run's metrics. `RunSucceeded` (the heartbeat alarm's metric) counts scheduled and manual runs only, so runs
+ * started by uploads never hide a schedule that stopped; a triggered run reports its `EvaluationLagSeconds`; every
+ * run reports whether the newest links of the manifest chain verify (`ChainBroken`).
+ */
+function emitMetrics(
+  metrics: HandlerMetrics,
+  summary: RunSummary,
+  trigger: RunTrigger,
+  lagSeconds: number | null,
+  chainBroken: boolean,
+): void {
+  if (trigger.kind !== 'evidence-change') metrics.addMetric(METRICS.runSucceeded, MetricUnit.Count, 1);
+  if (lagSeconds !== null) metrics.addMetric(METRICS.evaluationLagSeconds, MetricUnit.Seconds, lagSeconds);
   metrics.addMetric(METRICS.chainBroken, MetricUnit.Count, chainBroken ? 1 : 0);
   metrics.addMetric(
     METRICS.rowsNonCompliant,
@@ -178,25 +236,62 @@ export function createHandler(config: DailyCheckConfig, deps: DailyCheckDeps = {
     concurrency: config.concurrency,
   };
 
-  return async (event: unknown, context?: Context): Promise<RunSummary> => {
+  const run = runner({ adapters, options, clock, logger, metrics });
+  const scope = { bucket: config.evidenceBucket, evidencePrefix: config.evidencePrefix };
+  function handle(event: SQSEvent, context?: Context): Promise<SQSBatchResponse>;
+  function handle(event?: ScheduledInvocation, context?: Context): Promise<RunSummary>;
+  async function handle(event: unknown, context?: Context): Promise<RunSummary | SQSBatchResponse> {
     if (context) logger.addContext(context);
-    const now = instantOrThrow(event, clock, logger);
+    if (isSqsBatch(event))
+      return handleBatch(event, {
+        scope,
+        clock,
+        logger,
+        run: (trigger, now, eventsAt) => run(trigger, now, context, eventsAt),
+      });
+    const { trigger, now } = await invocationOrThrow(event, clock, logger, adapters.alerts?.ledger ?? null);
+    return (await run(trigger, now, context, null)).summary;
+  }
+  return handle;
+}
+
+interface RunnerParts {
+  readonly adapters: Adapters;
+  readonly options: MonitorOptions;
+  readonly clock: () => Date;
+  readonly logger: HandlerLogger;
+  readonly metrics: HandlerMetrics;
+}
+
+/** One logged, measured run; it throws after the reports and the ledger are written when alerts are undelivered. */
+function runner({ adapters, options, clock, logger, metrics }: RunnerParts) {
+  return async (
+    trigger: RunTrigger,
+    now: Date,
+    context: Context | undefined,
+    eventsAt: number | null,
+  ): Promise<RunResult> => {
     const { store, reports, alerts } = adapters;
     logger.info('daily check started', {
       asOf: now.toISOString(),
+      trigger: reportedTrigger(trigger),
       store: store.location,
       reports: reports.location,
       alerts: alerts?.sink.location ?? null,
-      parameters,
+      parameters: options.parameters,
     });
     const result = await runOrLog(
-      () => runMonitor(monitorDeps(adapters, now, clock, context), options),
+      () => runMonitor({ ...monitorDeps(adapters, now, clock, context), trigger }, options),
       logger,
       metrics,
     );
-    const chain = await checkChain(adapters.reports, config.concurrency, logger);
-    emitMetrics(metrics, result.summary, chain.broken);
-    logger.info('daily check completed', { summary: result.summary });
+    const lagSeconds = eventsAt === null ? null : Math.max(0, clock().getTime() - eventsAt) / 1000;
+    const chain = await checkChain(adapters.reports, options.concurrency, logger);
+    emitMetrics(metrics, result.summary, trigger, lagSeconds, chain.broken);
+    logger.info('daily check completed', {
+      summary: result.summary,
+      ...(lagSeconds === null ? {} : { lagSeconds }),
+    });
     if (result.summary.alertsFailed > 0) {
       const error = undeliveredError(result, alerts?.sink.location ?? 'the alert sink');
       logger.error('daily check: alerts undelivered', {
@@ -205,7 +300,7 @@ export function createHandler(config: DailyCheckConfig, deps: DailyCheckDeps = {
       });
       throw error;
     }
-    return result.summary;
+    return result;
   };
 }
 
@@ -244,9 +339,14 @@ async function runOrLog(
   }
 }
 
-function instantOrThrow(event: unknown, clock: () => Date, logger: HandlerLogger): Date {
+async function invocationOrThrow(
+  event: unknown,
+  clock: () => Date,
+  logger: HandlerLogger,
+  ledger: LedgerStore | null,
+): Promise<{ readonly trigger: RunTrigger; readonly now: Date }> {
   try {
-    return evaluationInstant(event, clock);
+    return await invocationOf(event, clock, ledger);
   } catch (error) {
     logger.error('daily check refused its event', asError(error));
     throw error;

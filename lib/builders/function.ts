@@ -15,9 +15,9 @@ import { grantFunctionPermissions } from './function-permissions';
 import type { Storage } from './storage';
 import type { Topics } from './topics';
 
-const HANDLERS_DIR = path.join(__dirname, '..', '..', 'lambdas', 'handlers');
+export const HANDLERS_DIR = path.join(__dirname, '..', '..', 'lambdas', 'handlers');
 
-const PINNED_RUNTIME_REASON =
+export const PINNED_RUNTIME_REASON =
   'the runtime is pinned to nodejs22.x, the Node version the handler and its bundled AWS SDK are built (esbuild target node22) and tested for; a newer runtime is a deliberate, tested upgrade';
 
 export interface FunctionInputs {
@@ -77,7 +77,7 @@ export function buildFunction(scope: Construct, inputs: FunctionInputs): DailyCh
   return { fn, role, logGroup };
 }
 
-function bundlingOptions(): lambdaNodejs.BundlingOptions {
+export function bundlingOptions(): lambdaNodejs.BundlingOptions {
   return {
     forceDockerBundling: false,
     minify: true,

@@ -62,7 +62,8 @@ describe('ReadinessMonitor with default props', () => {
   });
 
   it('runs the handler on Node.js 22 on arm64 with the memory, timeout, tracing and log group it is given', () => {
-    fixture.template.resourceCountIs('AWS::Lambda::Function', 1);
+    // The daily-check function and the evidence-change function (docs/events.md).
+    fixture.template.resourceCountIs('AWS::Lambda::Function', 2);
     fixture.template.hasResourceProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs22.x',
       Architectures: ['arm64'],
@@ -452,8 +453,9 @@ describe('ReadinessMonitor with default props', () => {
       AlarmActions: [ref(fixture.monitor.opsTopic)],
       OKActions: [ref(fixture.monitor.opsTopic)],
     });
-    // Errors, dead letters, heartbeat, and the manifest chain (ChainBrokenAlarm, below).
-    fixture.template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
+    // Errors, dead letters, heartbeat, the manifest chain (ChainBrokenAlarm, below) and the evidence events' dead
+    // letters (docs/events.md).
+    fixture.template.resourceCountIs('AWS::CloudWatch::Alarm', 5);
   });
 
   it('subscribes nobody to the alert topic without owners', () => {
@@ -461,9 +463,12 @@ describe('ReadinessMonitor with default props', () => {
   });
 
   it('exposes the daily-check function as lambdaFunction, and as the deprecated alias function', () => {
-    expect(Object.keys(fixture.template.findResources('AWS::Lambda::Function'))).toEqual([
-      logicalId(fixture.monitor.lambdaFunction),
-    ]);
+    expect(Object.keys(fixture.template.findResources('AWS::Lambda::Function'))).toEqual(
+      [
+        logicalId(fixture.monitor.lambdaFunction),
+        logicalId(fixture.monitor.node.findChild('EvidenceChange')),
+      ].sort(),
+    );
     expect(fixture.monitor.function).toBe(fixture.monitor.lambdaFunction);
   });
 });

@@ -31,7 +31,9 @@ function expectPolicies(fixture: MonitorFixture, deletion: string, updateReplace
   expect(policiesOf(template, 'AWS::KMS::Key')).toEqual(
     expected(monitor.node.findChild('EvidenceKey'), monitor.node.findChild('TopicKey')),
   );
-  expect(policiesOf(template, 'AWS::Logs::LogGroup')).toEqual(expected(monitor.logGroup));
+  const events = monitor.evidenceEvents;
+  if (!events) throw new Error('the default monitor evaluates on evidence changes');
+  expect(policiesOf(template, 'AWS::Logs::LogGroup')).toEqual(expected(monitor.logGroup, events.logGroup));
   for (const type of ['AWS::S3::Bucket', 'AWS::KMS::Key', 'AWS::Logs::LogGroup']) {
     template.hasResource(type, { DeletionPolicy: deletion, UpdateReplacePolicy: updateReplace });
   }
@@ -66,13 +68,13 @@ describe('ReadinessMonitor removalPolicy', () => {
     );
   });
 
-  it('does not empty buckets on DESTROY: no auto-delete custom resource and no second function', () => {
+  it('does not empty buckets on DESTROY: no auto-delete custom resource and no function beyond the monitor’s two', () => {
     const { template, monitor } = monitorFixture(() => ({ removalPolicy: RemovalPolicy.DESTROY }));
-    template.resourceCountIs('AWS::Lambda::Function', 1);
+    template.resourceCountIs('AWS::Lambda::Function', 2);
     template.resourceCountIs('Custom::S3AutoDeleteObjects', 0);
-    expect(Object.keys(template.findResources('AWS::Lambda::Function'))).toEqual([
-      logicalId(monitor.lambdaFunction),
-    ]);
+    expect(Object.keys(template.findResources('AWS::Lambda::Function'))).toEqual(
+      [logicalId(monitor.lambdaFunction), logicalId(monitor.node.findChild('EvidenceChange'))].sort(),
+    );
     expect(JSON.stringify(template.findResources('AWS::S3::Bucket'))).not.toContain(
       'aws-cdk:auto-delete-objects',
     );

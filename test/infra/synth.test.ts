@@ -53,7 +53,9 @@ describe('cdk synth', () => {
       readFileSync(path.join(outdir, 'UsrReadinessMonitor.template.json'), 'utf8'),
     ) as TemplateJson;
     const functions = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
+    // The daily-check and the evidence-change functions (docs/events.md).
     expect(functions.map((f) => [f.Properties?.['Runtime'], f.Properties?.['Architectures']])).toEqual([
+      ['nodejs22.x', ['arm64']],
       ['nodejs22.x', ['arm64']],
     ]);
 

@@ -100,6 +100,7 @@ export class ReadinessMonitor extends Construct {
     // The history lives beside the reports: in the separate reports bucket when there is one.
     const history = buildHistoryTables(this, config, integrity.reportsBucket);
     const evidenceEvents = buildEvidenceEvents(this, { config, storage, topics });
+    if (evidenceEvents) integrity.share(evidenceEvents.fn);
 
     this.evidenceBucket = storage.evidenceBucket;
     this.accessLogsBucket = storage.accessLogsBucket;

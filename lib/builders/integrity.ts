@@ -27,6 +27,11 @@ export interface Integrity {
   readonly reportsBucket: s3.IBucket;
   /** `ChainBroken` ≥ 1: the newest days of the manifest chain or `reports/latest/` did not verify. */
   readonly chainBrokenAlarm: cloudwatch.Alarm;
+  /**
+   * Gives another function of the monitor (the evidence-change function) the daily function's access to a separate
+   * reports bucket: its grants, `REPORTS_BUCKET`, and the bucket policy's deny. Nothing to do without one.
+   */
+  share(fn: lambda.Function): void;
 }
 
 /** Object actions the function never gets on the reports bucket, denied there even if its role is widened. */
@@ -44,21 +49,26 @@ export function buildIntegrity(scope: Construct, inputs: IntegrityInputs): Integ
   notifyOps(inputs.opsTopic, [chainBrokenAlarm]);
   const placement = inputs.config.reports;
   if (placement.kind === 'evidence')
-    return { reportsBucket: inputs.storage.evidenceBucket, chainBrokenAlarm };
-  const { bucket, key } =
+    return { reportsBucket: inputs.storage.evidenceBucket, chainBrokenAlarm, share: () => undefined };
+  const { bucket, key, deny } =
     placement.kind === 'created'
       ? createReportsBucket(scope, inputs, placement.retention)
-      : { bucket: placement.bucket, key: placement.bucket.encryptionKey };
-  grantReports(inputs.role, bucket, key, placement.access);
-  inputs.fn.addEnvironment('REPORTS_BUCKET', bucket.bucketName);
-  return { reportsBucket: bucket, chainBrokenAlarm };
+      : { bucket: placement.bucket, key: placement.bucket.encryptionKey, deny: null };
+  const share = (fn: lambda.Function): void => {
+    if (!fn.role) throw new Error(`${fn.node.path} has no role to grant the reports bucket to`);
+    grantReports(fn.role, bucket, key, placement.access);
+    fn.addEnvironment('REPORTS_BUCKET', bucket.bucketName);
+    deny?.addArnPrincipal(fn.role.roleArn);
+  };
+  share(inputs.fn);
+  return { reportsBucket: bucket, chainBrokenAlarm, share };
 }
 
 function createReportsBucket(
   scope: Construct,
   inputs: IntegrityInputs,
   retention: Duration,
-): { bucket: s3.Bucket; key: kms.IKey } {
+): { bucket: s3.Bucket; key: kms.IKey; deny: iam.PolicyStatement } {
   const { config } = inputs;
   const key = new kms.Key(scope, 'ReportsKey', {
     description: 'USR readiness monitor: reports and compliance history (Object Lock, COMPLIANCE mode)',
@@ -87,16 +97,15 @@ function createReportsBucket(
     ],
     removalPolicy: config.removalPolicy,
   });
-  bucket.addToResourcePolicy(
-    new iam.PolicyStatement({
-      sid: 'MonitorNeverDeletesOrUnlocksReports',
-      effect: iam.Effect.DENY,
-      principals: [new iam.ArnPrincipal(inputs.role.roleArn)],
-      actions: NEVER_ON_REPORTS,
-      resources: [bucket.arnForObjects('*')],
-    }),
-  );
-  return { bucket, key };
+  // The functions that write here are added as principals by `share`.
+  const deny = new iam.PolicyStatement({
+    sid: 'MonitorNeverDeletesOrUnlocksReports',
+    effect: iam.Effect.DENY,
+    actions: NEVER_ON_REPORTS,
+    resources: [bucket.arnForObjects('*')],
+  });
+  bucket.addToResourcePolicy(deny);
+  return { bucket, key, deny };
 }
 
 const objectArns = (bucket: s3.IBucket, keys: readonly string[]): string[] =>
@@ -104,7 +113,7 @@ const objectArns = (bucket: s3.IBucket, keys: readonly string[]): string[] =>
 
 /** List, read and write (new versions) under the output-root folders, and the bucket's key through S3 only. */
 function grantReports(
-  role: iam.Role,
+  role: iam.IRole,
   bucket: s3.IBucket,
   key: kms.IKey | undefined,
   access: BucketAccess,

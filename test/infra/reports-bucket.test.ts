@@ -11,9 +11,9 @@ import { arnJoin, errorOf, expectLowercaseStart, getAtt, monitorFixture, newApp,
 
 const REGION = { Ref: 'AWS::Region' };
 
-function statements(fixture: MonitorFixture): Record<string, unknown>[] {
+function statements(fixture: MonitorFixture, fn = fixture.monitor.lambdaFunction): Record<string, unknown>[] {
   const policies = fixture.template.findResources('AWS::IAM::Policy', {
-    Properties: { Roles: [ref(fixture.monitor.lambdaFunction.role!)] },
+    Properties: { Roles: [ref(fn.role!)] },
   });
   return Object.values(policies).flatMap(
     (p) =>
@@ -93,9 +93,10 @@ describe('ReadinessMonitor with reportsBucket: true', () => {
     });
   });
 
-  it('accepts TLS 1.2 only and denies the function deleting or unlocking any report', () => {
+  it('accepts TLS 1.2 only and denies both functions deleting or unlocking any report', () => {
     const bucket = fixture.monitor.reportsBucket;
     const role = fixture.monitor.lambdaFunction.role!;
+    const eventRole = fixture.monitor.evidenceEvents!.fn.role!;
     fixture.template.hasResourceProperties('AWS::S3::BucketPolicy', {
       Bucket: ref(bucket),
       PolicyDocument: {
@@ -113,7 +114,7 @@ describe('ReadinessMonitor with reportsBucket: true', () => {
           {
             Sid: 'MonitorNeverDeletesOrUnlocksReports',
             Effect: 'Deny',
-            Principal: { AWS: getAtt(role, 'Arn') },
+            Principal: { AWS: [getAtt(eventRole, 'Arn'), getAtt(role, 'Arn')] },
             Action: [
               's3:BypassGovernanceRetention',
               's3:DeleteObject',
@@ -162,6 +163,21 @@ describe('ReadinessMonitor with reportsBucket: true', () => {
         outputs: false,
       });
     expect(JSON.stringify(statements(fixture))).not.toMatch(/s3:Delete|s3:PutObjectRetention|s3:PutBucket/);
+  });
+
+  it('gives the evidence-change function the same reports bucket, environment and grants', () => {
+    const fn = fixture.monitor.evidenceEvents?.fn;
+    if (!fn) throw new Error('no evidence-change function');
+    const sids = statements(fixture, fn).map((st) => st['Sid']);
+    expect(sids).toEqual(
+      expect.arrayContaining(['ListReports', 'ReadReports', 'WriteReports', 'UseReportsBucketKey']),
+    );
+    const functions = fixture.template.findResources('AWS::Lambda::Function');
+    const env = (id: string) =>
+      (functions[id] as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties
+        .Environment.Variables['REPORTS_BUCKET'];
+    const logicalId = Stack.of(fn).getLogicalId(fn.node.defaultChild as never);
+    expect(env(logicalId)).toEqual(ref(fixture.monitor.reportsBucket));
   });
 
   it('tells the function where the reports go (REPORTS_BUCKET)', () => {

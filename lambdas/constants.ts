@@ -121,6 +121,10 @@ export type FindingCode = (typeof FINDING_CODES)[number];
 export const MAX_LEDGER_BYTES = 64 * 1024 * 1024;
 /** A claim's lifetime when the caller knows no deadline: the longest a Lambda function can run. */
 export const DEFAULT_CLAIM_TTL_MS = 15 * 60 * 1000;
+/** The run lease: held by the run evaluating the store (one at a time), next to the ledger. */
+export const RUN_LEASE_KEY = 'state/run-lease.json';
+/** How often a run waiting for the lease looks again. */
+export const LEASE_POLL_MS = 2_000;
 /** The row id of the ledger entries and alerts of policy findings that belong to no row, and of the summary. */
 export const POLICY_ROW_ID = '_policy';
 export const RUN_ROW_ID = '_run';

@@ -37,7 +37,9 @@ import { LedgerError, ReportWriteError } from './ports';
 import { isoInstant } from './core/time';
 import type { WaiverEffect } from './core/waiver-effect';
 import { applyWaivers } from './core/waiver-effect';
-import { writeOutputs } from './write-reports';
+import { withRunLease } from './run-lease';
+import type { WrittenOutputs } from './write-reports';
+import { latestAsOf, writeOutputs } from './write-reports';
 
 export { DEFAULT_POLICY_KEY, DEFAULT_SCHEDULE_KEY, LEDGER_KEY };
 export const MONITOR_VERSION: string = packageJson.version;
@@ -77,6 +79,16 @@ export interface MonitorDeps {
    * reminders and no summary, and checks the drills it names on arrival. @default - a manual run
    */
   readonly trigger?: RunTrigger;
+  /**
+   * The store's run lease (`state/run-lease.json`, beside the ledger): the run holds it from start to end, so at
+   * most one evaluation of the store runs at a time. @default - none (the caller serialises its runs)
+   */
+  readonly lease?: LedgerStore;
+  /**
+   * Evaluate at the clock instead of `now` when `reports/latest/` already holds a later evaluation: a scheduled run
+   * retried or delivered after a run that evidence changes started must not be a stale backfill. @default false
+   */
+  readonly catchUp?: boolean;
 }
 
 export interface RunSummary {
@@ -96,6 +108,8 @@ export interface RunSummary {
   readonly reportKeys: readonly string[];
   /** False for a backfill: `reports/latest/` already holds a later run. */
   readonly latestMoved: boolean;
+  /** False when `reports/<date>/` already holds a later evaluation of the same day: nothing was written. */
+  readonly dayMoved: boolean;
 }
 
 export interface RunResult {
@@ -237,10 +251,31 @@ async function evaluateRun(
   return { trigger, rows: waivers.rows, verdict: waivers.verdict, waivers };
 }
 
-/** One run of the monitor. Throws only `StoreUnreachableError`, `ReportWriteError` and `LedgerError`. */
+/**
+ * One run of the monitor, holding the store's run lease when there is one. Throws only `StoreUnreachableError`,
+ * `ReportWriteError` and `LedgerError`.
+ */
 export async function runMonitor(deps: MonitorDeps, options: MonitorOptions): Promise<RunResult> {
-  const now = deps.now.getTime();
   await deps.store.checkReachable();
+  const started = deps.clock().getTime();
+  const ttl = deps.claimTtlMs ?? DEFAULT_CLAIM_TTL_MS;
+  const by = deps.runId ?? `${hostname()}:${process.pid}:${isoInstant(started)}`;
+  const run = (waitedMs: number): Promise<RunResult> =>
+    runHeld({ ...deps, runId: by, claimTtlMs: Math.max(0, ttl - waitedMs) }, options);
+  if (!deps.lease) return run(0);
+  return withRunLease(deps.lease, { by, deadline: started + ttl, clock: deps.clock }, run);
+}
+
+/** The evaluation instant: `now`, or the clock for a catching-up run behind `reports/latest/`. */
+function effectiveNow(deps: MonitorDeps, latest: number | null): number {
+  const now = deps.now.getTime();
+  return deps.catchUp && latest !== null && latest > now ? deps.clock().getTime() : now;
+}
+
+async function runHeld(held: MonitorDeps, options: MonitorOptions): Promise<RunResult> {
+  const latest = await latestAsOf(held.reports);
+  const now = effectiveNow(held, latest);
+  const deps: MonitorDeps = { ...held, now: new Date(now) };
   const inputs = await loadInputs(deps.store, options);
   const { trigger, rows, verdict, waivers } = await evaluateRun(deps, inputs, options);
   const alerting = await alertPhase(deps, inputs, rows, verdict, waivers);
@@ -265,16 +300,16 @@ export async function runMonitor(deps: MonitorDeps, options: MonitorOptions): Pr
     history.changes,
     { records: waivers.records, source: inputs.waiversSource },
   );
-  const { written, latestMoved } = await writeOutputs(deps.reports, now, [
+  const outputs = await writeOutputs(deps.reports, now, latest, [
     { file: VALIDATION_FILE, body: serialize(reports.validation), contentType: 'application/json' },
     { file: INCIDENT_FILE, body: serialize(reports.incident), contentType: 'application/json' },
     { file: ROLLBACK_FILE, body: serialize(reports.rollback), contentType: 'application/json' },
     ...auditFiles(reports, history.strips),
   ]);
-  await writeHistory(deps.reports, now, reports);
+  if (outputs.dayMoved) await writeHistory(deps.reports, now, reports);
   if (alerting.failure) throw alerting.failure;
   return {
-    summary: summarize(now, reports, rows, verdict, alerting.outcome, written, latestMoved),
+    summary: summarize(now, reports, rows, verdict, alerting.outcome, outputs),
     reports,
     rows,
     alerts: alerting.outcome?.alerts ?? [],
@@ -287,8 +322,7 @@ function summarize(
   rows: readonly RowEvaluation[],
   verdict: RunVerdict,
   outcome: AlertOutcome | null,
-  written: readonly string[],
-  latestMoved: boolean,
+  outputs: WrittenOutputs,
 ): RunSummary {
   const { summary } = reports.validation;
   return {
@@ -304,7 +338,8 @@ function summarize(
     evidenceRead: rows.reduce((sum, r) => sum + r.report.evidenceRead, 0),
     alertsPublished: outcome ? outcome.alerts.length - outcome.failed.length : 0,
     alertsFailed: outcome?.failed.length ?? 0,
-    reportKeys: written,
-    latestMoved,
+    reportKeys: outputs.written,
+    latestMoved: outputs.latestMoved,
+    dayMoved: outputs.dayMoved,
   };
 }

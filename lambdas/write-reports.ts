@@ -9,6 +9,7 @@ import { decodeJson } from './core/json-input';
 import { reportDate } from './core/reports';
 import { VALIDATION_FILE } from './core/reports';
 import type { ContentType, ReportSink } from './ports';
+import { REPORTS_FOLDER, manifestKey, parseManifest } from './core/manifest';
 import { manifestOutput, previousLink, versionOf } from './seal-day';
 
 export interface OutputFile {
@@ -20,28 +21,51 @@ export interface OutputFile {
 
 const AsOfSchema = z.looseObject({ asOf: z.iso.datetime({ offset: true }) });
 
-/** The `asOf` of the current `reports/latest/` (its validation report), or null when there is none readable. */
-export async function latestAsOf(reports: ReportSink): Promise<number | null> {
-  const read = await reports.read(`reports/latest/${VALIDATION_FILE}`, MAX_DOCUMENT_BYTES);
+/** The `asOf` of a sealed folder: its manifest's, else (a folder from before manifests) its validation report's. */
+async function folderAsOf(reports: ReportSink, folder: string): Promise<number | null> {
+  const manifest = await reports.read(manifestKey(folder), MAX_DOCUMENT_BYTES);
+  if (manifest.kind === 'ok') {
+    const parsed = parseManifest(manifest.object.bytes);
+    if (parsed.ok) return Date.parse(parsed.manifest.asOf);
+  }
+  const read = await reports.read(`${REPORTS_FOLDER}${folder}/${VALIDATION_FILE}`, MAX_DOCUMENT_BYTES);
   if (read.kind !== 'ok') return null;
   const decoded = decodeJson(read.object.bytes);
-  if (!decoded.ok) return null;
-  const parsed = AsOfSchema.safeParse(decoded.value);
-  return parsed.success ? Date.parse(parsed.data.asOf) : null;
+  const parsed = decoded.ok ? AsOfSchema.safeParse(decoded.value) : null;
+  return parsed?.success ? Date.parse(parsed.data.asOf) : null;
+}
+
+/** The `asOf` of the current `reports/latest/`, or null when there is none readable. */
+export function latestAsOf(reports: ReportSink): Promise<number | null> {
+  return folderAsOf(reports, 'latest');
+}
+
+export interface WrittenOutputs {
+  readonly written: string[];
+  /** `reports/latest/` now holds this run. */
+  readonly latestMoved: boolean;
+  /** `reports/<date>/` now holds this run (false: it already held a later evaluation of that day). */
+  readonly dayMoved: boolean;
 }
 
 /**
- * Writes every file to the day's folder, then the day's manifest (their digests and versions, linked to the most
- * recent earlier day's manifest), then all of them to `latest/` when `now` is not earlier than latest's `asOf`.
+ * Writes every file to the day's folder and seals it with the day's manifest, then copies them to `latest/` when
+ * `now` is not earlier than latest's `asOf` (`latest`, read by the caller at the start of the run). A day's folder
+ * only moves forward too: a run earlier than the evaluation the folder holds writes nothing, so the folder, its
+ * manifest and `latest/` always describe the same, latest evaluation.
  */
 export async function writeOutputs(
   reports: ReportSink,
   now: number,
+  latest: number | null,
   files: readonly OutputFile[],
-): Promise<{ written: string[]; latestMoved: boolean }> {
+): Promise<WrittenOutputs> {
+  const date = reportDate(now);
+  const dayAsOf = await folderAsOf(reports, date);
+  if (dayAsOf !== null && now < dayAsOf) return { written: [], latestMoved: false, dayMoved: false };
   const written: string[] = [];
-  const day = `reports/${reportDate(now)}/`;
-  const previous = await previousLink(reports, reportDate(now));
+  const day = `${REPORTS_FOLDER}${date}/`;
+  const previous = await previousLink(reports, date);
   const versions = new Map<string, string | null>();
   for (const f of files) {
     versions.set(f.file, versionOf(await reports.put(day + f.file, f.body, f.contentType)));
@@ -50,19 +74,26 @@ export async function writeOutputs(
   const manifest = manifestOutput(now, files, versions, previous);
   await reports.put(day + manifest.file, manifest.body, manifest.contentType);
   written.push(day + manifest.file);
-  const latest = await latestAsOf(reports);
   const latestMoved = latest === null || now >= latest;
-  if (latestMoved) {
-    // The validation report marks latest's asOf; the manifest (a byte copy of the day's) seals latest/ last.
-    const ordered = [
-      ...files.filter((f) => f.file !== VALIDATION_FILE),
-      ...files.filter((f) => f.file === VALIDATION_FILE),
-      manifest,
-    ];
-    for (const f of ordered) {
-      await reports.put(`reports/latest/${f.file}`, f.body, f.contentType);
-      written.push(`reports/latest/${f.file}`);
-    }
+  if (latestMoved) written.push(...(await copyToLatest(reports, files, manifest)));
+  return { written, latestMoved, dayMoved: true };
+}
+
+/** The validation report marks latest's asOf; the manifest (a byte copy of the day's) seals latest/ last. */
+async function copyToLatest(
+  reports: ReportSink,
+  files: readonly OutputFile[],
+  manifest: OutputFile,
+): Promise<string[]> {
+  const ordered = [
+    ...files.filter((f) => f.file !== VALIDATION_FILE),
+    ...files.filter((f) => f.file === VALIDATION_FILE),
+    manifest,
+  ];
+  const written: string[] = [];
+  for (const f of ordered) {
+    await reports.put(`${REPORTS_FOLDER}latest/${f.file}`, f.body, f.contentType);
+    written.push(`${REPORTS_FOLDER}latest/${f.file}`);
   }
-  return { written, latestMoved };
+  return written;
 }

@@ -27,6 +27,8 @@ export interface FsLedgerOptions {
   readonly lockExpiryMs?: number;
   /** Deadline of a read, and of the locked read → compare → rename. @default WRITE_DEADLINE_MS */
   readonly deadlineMs?: number;
+  /** What the file is, in messages. @default 'alert ledger' */
+  readonly label?: string;
 }
 
 type Snapshot = { bytes: Uint8Array | null; version: string | null };
@@ -45,6 +47,7 @@ export class FsLedgerStore implements LedgerStore {
   ) {
     this.file = path.join(root, ...key.split('/'));
     this.options = {
+      label: options.label ?? 'alert ledger',
       lockWaitMs: options.lockWaitMs ?? LEDGER_LOCK_WAIT_MS,
       lockExpiryMs: options.lockExpiryMs ?? LEDGER_LOCK_EXPIRY_MS,
       deadlineMs: options.deadlineMs ?? WRITE_DEADLINE_MS,
@@ -59,9 +62,12 @@ export class FsLedgerStore implements LedgerStore {
     try {
       return await withDeadline('the read', this.options.deadlineMs, () => this.snapshot());
     } catch (error) {
-      throw new ReportWriteError(`cannot read the alert ledger ${this.file}: ${describeFsError(error)}`, {
-        cause: error,
-      });
+      throw new ReportWriteError(
+        `cannot read the ${this.options.label} ${this.file}: ${describeFsError(error)}`,
+        {
+          cause: error,
+        },
+      );
     }
   }
 
@@ -124,8 +130,11 @@ export class FsLedgerStore implements LedgerStore {
   }
 
   private writeError(error: unknown): ReportWriteError {
-    return new ReportWriteError(`cannot write the alert ledger ${this.file}: ${describeFsError(error)}`, {
-      cause: error,
-    });
+    return new ReportWriteError(
+      `cannot write the ${this.options.label} ${this.file}: ${describeFsError(error)}`,
+      {
+        cause: error,
+      },
+    );
   }
 }

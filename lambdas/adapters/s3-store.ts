@@ -349,6 +349,8 @@ export interface S3LedgerStoreOptions {
   readonly bucket: string;
   /** The full object key, prefix included, e.g. `usr/state/alert-ledger.json`. */
   readonly key: string;
+  /** What the object is, in messages. @default 'alert ledger' */
+  readonly label?: string;
 }
 
 const CONFLICT_CODES = new Set(['PreconditionFailed', 'ConditionalRequestConflict']);
@@ -379,11 +381,13 @@ export class S3LedgerStore implements LedgerStore {
   private readonly client: S3Client;
   private readonly bucket: string;
   private readonly key: string;
+  private readonly label: string;
 
   constructor(options: S3LedgerStoreOptions) {
     this.client = options.client;
     this.bucket = options.bucket;
     this.key = options.key;
+    this.label = options.label ?? 'alert ledger';
     this.location = `s3://${options.bucket}/${options.key}`;
   }
 
@@ -393,13 +397,13 @@ export class S3LedgerStore implements LedgerStore {
       return { bytes: await ledgerBytes(response), version: response.ETag ?? null };
     } catch (error) {
       if (error instanceof LedgerTooLargeError)
-        throw new ReportWriteError(`cannot read the alert ledger ${this.location} (${error.message})`, {
+        throw new ReportWriteError(`cannot read the ${this.label} ${this.location} (${error.message})`, {
           cause: error,
         });
       if (isMissingKey(error) || (await isAbsentAfterDenied(this.client, this.bucket, this.key, error)))
         return { bytes: null, version: null };
       throw new ReportWriteError(
-        `cannot read the alert ledger ${this.location} (${describeAwsError(error)})`,
+        `cannot read the ${this.label} ${this.location} (${describeAwsError(error)})`,
         {
           cause: error,
         },
@@ -429,7 +433,7 @@ export class S3LedgerStore implements LedgerStore {
       if (CONFLICT_CODES.has(info.name) || info.status === 412 || info.status === 409 || replacedGone)
         return { kind: 'conflict' };
       throw new ReportWriteError(
-        `cannot write the alert ledger ${this.location} (${describeAwsError(error)})`,
+        `cannot write the ${this.label} ${this.location} (${describeAwsError(error)})`,
         {
           cause: error,
         },

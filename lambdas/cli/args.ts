@@ -101,6 +101,7 @@ const CheckFlagsSchema = z.object({
   waivers: z.string().min(1).default(DEFAULT_WAIVERS_KEY),
   'max-waiver-days': positiveInt('--max-waiver-days', MAX_DAYS).default(DEFAULT_MAX_WAIVER_DAYS),
   out: z.string().min(1).superRefine(s3UrlProblem('--out')).optional(),
+  state: z.string().min(1).superRefine(s3UrlProblem('--state')).optional(),
   alerts: z
     .string()
     .optional()
@@ -169,6 +170,7 @@ const CHECK_OPTIONS = {
   waivers: { type: 'string' },
   'max-waiver-days': { type: 'string' },
   out: { type: 'string' },
+  state: { type: 'string' },
   alerts: { type: 'string' },
   format: { type: 'string' },
   'cadence-days': { type: 'string' },
@@ -272,7 +274,9 @@ Options:
   --schedule <key>          cutover schedule key in the store (default: ${DEFAULT_SCHEDULE_KEY}; optional file)
   --waivers <key>           waivers key in the store (default: ${DEFAULT_WAIVERS_KEY}; optional file)
   --max-waiver-days <N>     longest a waiver may last (expiresAt - approvedAt), at most ${MAX_DAYS} (default: ${DEFAULT_MAX_WAIVER_DAYS})
-  --out <dir|s3://…>        root that receives reports/<date>/, reports/latest/ and state/ (default: the store)
+  --out <dir|s3://…>        root that receives reports/<date>/, reports/latest/ and history/ (default: the store)
+  --state <dir|s3://…>      root of state/: the alert ledger and the run lease (default: --out); point it where
+                            the deployed function keeps them (the evidence bucket) to share its ledger
   --alerts <target>         stdout | jsonl:<file> | sns:<topicArn> of a standard (non-FIFO) topic
                             (default: no alerts, ledger untouched; stdout goes to stderr with --format json)
   --format <table|json>     table: one line per row; json: the validation report (default: table)

@@ -9,6 +9,7 @@ import type { Finding } from '../core/schemas';
 import type { RawDocument } from '../core/validate-policy';
 import { validatePolicy } from '../core/validate-policy';
 import { validateWaivers } from '../core/waivers';
+import type { RunResult } from '../monitor';
 import { MONITOR_VERSION, runMonitor } from '../monitor';
 import { LedgerError, ReportWriteError, StoreUnreachableError } from '../ports';
 import type { CheckFlags, Command } from './args';
@@ -103,6 +104,7 @@ async function check(flags: CheckFlags, io: Io): Promise<number> {
       store: targets.store,
       reports: targets.reports,
       alerts: targets.alerts,
+      lease: targets.lease,
       now,
       clock: io.clock,
       onProgress: (done, total) => {
@@ -124,10 +126,7 @@ async function check(flags: CheckFlags, io: Io): Promise<number> {
     },
   );
   io.stdout(flags.format === 'json' ? serialize(result.reports.validation) : formatTable(result));
-  if (!flags.quiet)
-    io.stderr(
-      `usr-readiness: reports written to ${targets.reports.location} (${result.summary.reportKeys[0] ?? ''} …)\n`,
-    );
+  if (!flags.quiet) io.stderr(`usr-readiness: ${writtenNote(result, targets.reports.location)}\n`);
   if (result.summary.alertsFailed > 0) {
     io.stderr(
       `usr-readiness: ${result.summary.alertsFailed} alert(s) could not be delivered to ${targets.alerts?.sink.location ?? '?'}; they are recorded in the ledger and retried on the next run\n`,
@@ -136,6 +135,15 @@ async function check(flags: CheckFlags, io: Io): Promise<number> {
   }
   if (result.summary.decision === 'no-go' && !flags['exit-zero']) return 1;
   return 0;
+}
+
+/** Where the reports went, or why none were written (the day's folder already holds a later evaluation). */
+function writtenNote(result: RunResult, location: string): string {
+  const { summary } = result;
+  if (!summary.dayMoved)
+    return `no report written: reports/${summary.asOf.slice(0, 10)}/ in ${location} already holds a later evaluation than ${summary.asOf}`;
+  const latest = summary.latestMoved ? '' : '; reports/latest/ holds a later run and was left alone';
+  return `reports written to ${location} (${summary.reportKeys[0] ?? ''} …)${latest}`;
 }
 
 /** Runs the CLI and returns the exit code. Never throws; never prints a stack trace for bad input. */

@@ -19,9 +19,14 @@ export function s3Reports(url: string, options: ClientOptions): S3ReportSink {
   return new S3ReportSink({ client: makeS3Client(options), bucket, prefix });
 }
 
-export function s3Ledger(url: string, key: string, options: ClientOptions): S3LedgerStore {
+export function s3Ledger(url: string, key: string, options: ClientOptions, label?: string): S3LedgerStore {
   const { bucket, prefix } = parseS3Url(url);
-  return new S3LedgerStore({ client: makeS3Client(options), bucket, key: `${prefix}${key}` });
+  return new S3LedgerStore({
+    client: makeS3Client(options),
+    bucket,
+    key: `${prefix}${key}`,
+    ...(label ? { label } : {}),
+  });
 }
 
 export function snsSink(topicArn: string, options: ClientOptions): SnsAlertSink {

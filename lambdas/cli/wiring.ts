@@ -4,8 +4,7 @@ import { JsonlAlertSink, StreamAlertSink } from '../adapters/console-alerts';
 import { withDeadline } from '../adapters/deadline';
 import { FsEvidenceStore, FsLedgerStore, FsReportSink } from '../adapters/fs-store';
 import { pseudoFileSystemOf } from '../adapters/fs-write';
-import { READ_DEADLINE_MS } from '../constants';
-import { LEDGER_KEY } from '../monitor';
+import { LEDGER_KEY, READ_DEADLINE_MS, RUN_LEASE_KEY } from '../constants';
 import type { AlertSink, EvidenceStore, LedgerStore, ReportSink } from '../ports';
 import type { CheckFlags } from './args';
 import { UsageError } from './args';
@@ -15,6 +14,8 @@ export interface Targets {
   readonly store: EvidenceStore;
   readonly reports: ReportSink;
   readonly alerts: { readonly sink: AlertSink; readonly ledger: LedgerStore } | null;
+  /** The run lease under the state root: one evaluation of the store at a time. */
+  readonly lease: LedgerStore;
 }
 
 const isS3 = (location: string): boolean => location.startsWith('s3://');
@@ -29,7 +30,8 @@ function loadAwsWiring(): AwsWiring {
 
 export function buildTargets(flags: CheckFlags, print: (line: string) => void): Targets {
   const out = flags.out ?? flags.store;
-  const needsAws = isS3(flags.store) || isS3(out) || flags.alerts?.kind === 'sns';
+  const stateRoot = flags.state ?? out;
+  const needsAws = isS3(flags.store) || isS3(out) || isS3(stateRoot) || flags.alerts?.kind === 'sns';
   // The AWS SDK is loaded only when a flag needs it, so local runs start fast.
   const aws = needsAws ? loadAwsWiring() : null;
   const clientOptions = {
@@ -44,12 +46,14 @@ export function buildTargets(flags: CheckFlags, print: (line: string) => void): 
       : new FsEvidenceStore(flags.store);
   const reports: ReportSink = aws && isS3(out) ? aws.s3Reports(out, clientOptions) : new FsReportSink(out);
 
+  const stateStore = (key: string, label: string): LedgerStore =>
+    aws && isS3(stateRoot)
+      ? aws.s3Ledger(stateRoot, key, clientOptions, label)
+      : new FsLedgerStore(path.resolve(stateRoot), key, { label });
+  const lease = stateStore(RUN_LEASE_KEY, 'run lease');
   let alerts: Targets['alerts'] = null;
   if (flags.alerts) {
-    const ledger: LedgerStore =
-      aws && isS3(out)
-        ? aws.s3Ledger(out, LEDGER_KEY, clientOptions)
-        : new FsLedgerStore(path.resolve(out), LEDGER_KEY);
+    const ledger = stateStore(LEDGER_KEY, 'alert ledger');
     const sink: AlertSink =
       flags.alerts.kind === 'stdout'
         ? new StreamAlertSink(print)
@@ -62,7 +66,7 @@ export function buildTargets(flags: CheckFlags, print: (line: string) => void): 
               })();
     alerts = { sink, ledger };
   }
-  return { store, reports, alerts };
+  return { store, reports, alerts, lease };
 }
 
 /** Refuses a local target on a kernel pseudo file system (procfs, sysfs, …): `what` names the flag. */
@@ -82,6 +86,7 @@ async function refusePseudo(what: string, target: string): Promise<void> {
 export async function refuseUnusableOutputs(flags: CheckFlags): Promise<void> {
   const out = flags.out ?? flags.store;
   if (!isS3(out)) await refusePseudo(flags.out ? `--out ${out}` : `--store ${out} (the output root)`, out);
+  if (flags.state && !isS3(flags.state)) await refusePseudo(`--state ${flags.state}`, flags.state);
   if (flags.alerts?.kind === 'jsonl')
     await refusePseudo(`--alerts jsonl:${flags.alerts.file}`, flags.alerts.file);
 }

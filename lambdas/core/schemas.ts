@@ -448,6 +448,20 @@ export const LedgerSchema = z.strictObject({
 });
 export type Ledger = z.infer<typeof LedgerSchema>;
 
+export const RUN_LEASE_SCHEMA_VERSION = 'usr-readiness-run-lease/v1';
+
+/**
+ * `state/run-lease.json`: the run that is evaluating the store, so that at most one does at a time. Written with the
+ * same compare-and-swap as the ledger; `holder: null` once released.
+ */
+export const RunLeaseSchema = z.strictObject({
+  schemaVersion: z.literal(RUN_LEASE_SCHEMA_VERSION),
+  holder: z.string().nullable(),
+  /** The holder's deadline: past it the lease is free, whatever became of the holder. */
+  expiresAt: isoDateTime.nullable(),
+});
+export type RunLease = z.infer<typeof RunLeaseSchema>;
+
 /** The first ledger format (until 0.1.x), read once to migrate it. */
 export const LedgerV1Schema = z.object({
   schemaVersion: z.literal('usr-readiness-alert-ledger/v1'),

@@ -15,13 +15,12 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import * as z from 'zod';
-import { METRIC_NAMES } from '../constants';
+import { METRIC_NAMES, RUN_LEASE_KEY } from '../constants';
 import type { RunTrigger } from '../core/evidence-events';
 import { isSqsBatch, reportedTrigger, runTrigger } from '../core/evidence-events';
 import type { MonitorDeps, MonitorOptions, RunResult, RunSummary } from '../monitor';
 import { LEDGER_KEY, runMonitor } from '../monitor';
 import { makeS3Client, makeSnsClient } from '../adapters/aws-clients';
-import type { LedgerStore } from '../ports';
 import { LedgerError, StoreUnreachableError } from '../ports';
 import { S3EvidenceStore, S3LedgerStore, S3ReportSink } from '../adapters/s3-store';
 import { SnsAlertSink } from '../adapters/sns-alerts';
@@ -29,7 +28,6 @@ import { checkChain } from './chain-check';
 import type { DailyCheckConfig } from './config';
 import { SERVICE_NAME, loadConfig } from './config';
 import { handleBatch } from './evidence-batch';
-import { scheduledInstant } from './scheduled-instant';
 
 /**
  * The EventBridge Scheduler payload. `now` overrides the evaluation instant (a re-run of a past day);
@@ -67,30 +65,20 @@ function parseScheduledEvent(event: unknown): ScheduledEvent {
   return parsed.data;
 }
 
-/** The evaluation instant an invocation names (before the ledger is consulted). Throws for a malformed payload. */
-export function evaluationInstant(event: unknown, clock: () => Date): Date {
-  const parsed = parseScheduledEvent(event);
-  const iso = parsed.now ?? parsed.scheduledTime;
-  return iso === undefined ? clock() : new Date(iso);
-}
-
 /**
  * What started a non-batch invocation and its instant: `now` names a manual run at that instant; otherwise
- * `scheduledTime` a scheduled run (at that time, or at the clock when a later run already alerted:
- * `scheduled-instant.ts`); otherwise a manual run at the clock.
+ * `scheduledTime` a scheduled run at that time (stable across the platform's retries; the monitor catches up to the
+ * clock when `reports/latest/` already holds a later run); otherwise a manual run at the clock. Throws a one-line
+ * Error for a malformed payload.
  */
-export async function invocationOf(
+export function invocationOf(
   event: unknown,
   clock: () => Date,
-  ledger: LedgerStore | null,
-): Promise<{ readonly trigger: RunTrigger; readonly now: Date }> {
+): { readonly trigger: RunTrigger; readonly now: Date } {
   const parsed = parseScheduledEvent(event);
   if (parsed.now !== undefined) return { trigger: runTrigger('manual'), now: new Date(parsed.now) };
   if (parsed.scheduledTime === undefined) return { trigger: runTrigger('manual'), now: clock() };
-  return {
-    trigger: runTrigger('schedule'),
-    now: await scheduledInstant(new Date(parsed.scheduledTime), ledger, clock),
-  };
+  return { trigger: runTrigger('schedule'), now: new Date(parsed.scheduledTime) };
 }
 
 /** Thrown after a run whose reports and ledger were written but whose alerts were not all published. */
@@ -145,6 +133,8 @@ interface Adapters {
   readonly store: S3EvidenceStore;
   readonly reports: S3ReportSink;
   readonly alerts: { readonly sink: SnsAlertSink; readonly ledger: S3LedgerStore } | null;
+  /** The run lease beside the ledger: the daily and the evidence-change functions never evaluate at once. */
+  readonly lease: S3LedgerStore;
 }
 
 /** The S3 store, report sink and (with a topic) the SNS sink and S3 ledger, built once per container. */
@@ -162,10 +152,17 @@ function buildAdapters(config: DailyCheckConfig, deps: DailyCheckDeps): Adapters
     bucket: config.reportsBucket,
     prefix: config.reportsPrefix,
   });
-  if (config.alertTopicArn === null) return { store, reports, alerts: null };
+  const lease = new S3LedgerStore({
+    client: s3,
+    bucket,
+    key: config.reportsPrefix + RUN_LEASE_KEY,
+    label: 'run lease',
+  });
+  if (config.alertTopicArn === null) return { store, reports, alerts: null, lease };
   return {
     store,
     reports,
+    lease,
     alerts: {
       sink: new SnsAlertSink({ client: deps.sns ?? makeSnsClient(), topicArn: config.alertTopicArn }),
       ledger: new S3LedgerStore({ client: s3, bucket, key: config.reportsPrefix + LEDGER_KEY }),
@@ -249,7 +246,7 @@ export function createHandler(config: DailyCheckConfig, deps: DailyCheckDeps = {
         logger,
         run: (trigger, now, eventsAt) => run(trigger, now, context, eventsAt),
       });
-    const { trigger, now } = await invocationOrThrow(event, clock, logger, adapters.alerts?.ledger ?? null);
+    const { trigger, now } = invocationOrThrow(event, clock, logger);
     return (await run(trigger, now, context, null)).summary;
   }
   return handle;
@@ -281,7 +278,11 @@ function runner({ adapters, options, clock, logger, metrics }: RunnerParts) {
       parameters: options.parameters,
     });
     const result = await runOrLog(
-      () => runMonitor({ ...monitorDeps(adapters, now, clock, context), trigger }, options),
+      () =>
+        runMonitor(
+          { ...monitorDeps(adapters, now, clock, context), trigger, catchUp: trigger.kind === 'schedule' },
+          options,
+        ),
       logger,
       metrics,
     );
@@ -339,14 +340,13 @@ async function runOrLog(
   }
 }
 
-async function invocationOrThrow(
+function invocationOrThrow(
   event: unknown,
   clock: () => Date,
   logger: HandlerLogger,
-  ledger: LedgerStore | null,
-): Promise<{ readonly trigger: RunTrigger; readonly now: Date }> {
+): { readonly trigger: RunTrigger; readonly now: Date } {
   try {
-    return await invocationOf(event, clock, ledger);
+    return invocationOf(event, clock);
   } catch (error) {
     logger.error('daily check refused its event', asError(error));
     throw error;

@@ -174,3 +174,54 @@ describe('verify and gate flags', () => {
     expect(run.stdout).toContain(text);
   });
 });
+
+describe('check, then an earlier check of the same day (a late scheduled run), then gate and verify', () => {
+  it('leaves the later evaluation in place: nothing written, the seals intact, the gate not tampered', async () => {
+    const out = await tempDir('cli-late');
+    const store = 'examples/store';
+    const check = (now: string) =>
+      cli([
+        'check',
+        '--store',
+        store,
+        '--out',
+        out,
+        '--now',
+        now,
+        '--exit-zero',
+        '--format',
+        'json',
+        '--quiet',
+      ]);
+    expect((await check('2026-11-25T10:00:00Z')).code).toBe(0);
+    const late = await check('2026-11-25T06:00:00Z');
+    expect(late.code).toBe(0);
+    const afterLate = new Date('2026-11-25T11:00:00Z');
+    const gate = await cli(['gate', '--store', store, '--out', out], afterLate);
+    expect(gate.stdout).not.toMatch(/tampered/);
+    expect(gate.stdout).toMatch(/^no-go: /);
+    expect(await cli(['verify', '--store', store, '--out', out], afterLate)).toMatchObject({ code: 0 });
+  });
+
+  it('says so on stderr instead of "reports written"', async () => {
+    const out = await tempDir('cli-late-note');
+    const check = (now: string) =>
+      cli([
+        'check',
+        '--store',
+        'examples/store',
+        '--out',
+        out,
+        '--now',
+        now,
+        '--exit-zero',
+        '--format',
+        'json',
+      ]);
+    await check('2026-11-25T10:00:00Z');
+    const late = await check('2026-11-25T06:00:00Z');
+    expect(late.stderr).toContain(
+      `usr-readiness: no report written: reports/2026-11-25/ in ${out} already holds a later evaluation than 2026-11-25T06:00:00Z`,
+    );
+  });
+});

@@ -482,6 +482,25 @@ describe('runMonitor', () => {
       expect(day.asOf).toBe('2026-11-25T06:00:00Z');
     });
 
+    it('catches a late scheduled run up to the clock when reports/latest/ already holds a later run', async () => {
+      const root = await writeStore(TROUBLED);
+      const out = await tempDir('out');
+      const deps = (now: string, clock: string, catchUp: boolean): MonitorDeps => ({
+        store: new FsEvidenceStore(root),
+        reports: new FsReportSink(out),
+        alerts: { sink: new MemoryAlertSink(), ledger: new FsLedgerStore(out) },
+        lease: new FsLedgerStore(out, 'state/run-lease.json'),
+        now: new Date(now),
+        clock: () => new Date(clock),
+        catchUp,
+      });
+      await runMonitor(deps('2026-11-25T10:00:00Z', '2026-11-25T10:00:01Z', false), OPTIONS);
+      const late = await runMonitor(deps('2026-11-25T06:00:00Z', '2026-11-25T11:00:00Z', true), OPTIONS);
+      expect(late.summary).toMatchObject({ asOf: '2026-11-25T11:00:00Z', dayMoved: true, latestMoved: true });
+      const stale = await runMonitor(deps('2026-11-25T06:00:00Z', '2026-11-25T11:30:00Z', false), OPTIONS);
+      expect(stale.summary).toMatchObject({ asOf: '2026-11-25T06:00:00Z', dayMoved: false, reportKeys: [] });
+    });
+
     it('fails on an unreadable ledger after writing the reports, and never starts a new one', async () => {
       const root = await writeStore(HEALTHY);
       const out = await writeStore({ [LEDGER_KEY]: 'not json' });

@@ -1,7 +1,7 @@
 import { MANIFEST_FILE, parseManifest } from '../../lambdas/core/manifest';
 import { VALIDATION_FILE } from '../../lambdas/core/reports';
 import type { ObjectMeta, PutResult, ReadResult, ReportSink } from '../../lambdas/ports';
-import { writeOutputs } from '../../lambdas/write-reports';
+import { latestAsOf, writeOutputs } from '../../lambdas/write-reports';
 import { reportFiles, runAt, writeDay } from '../fixtures/core/chain';
 import { MemoryReportSink } from '../fixtures/core/memory-store';
 import { sha256 } from '../../lambdas/collect-row';
@@ -40,7 +40,7 @@ describe('writeOutputs sealing', () => {
       ...reportFiles(now),
       { file: 'usr-readiness-rows.csv', body: 'rowId\n', contentType: 'text/csv; charset=utf-8' as const },
     ];
-    await writeOutputs(sink, now, files);
+    await writeOutputs(sink, now, await latestAsOf(sink), files);
 
     const manifest = manifestAt(sink, '2026-11-25');
     expect(Object.keys(manifest.files)).toEqual(files.map((f) => f.file).sort());

@@ -28,7 +28,7 @@ import type * as DailyCheckModule from '../../lambdas/handlers/daily-check';
 const savedEnv = { ...process.env };
 process.env.EVIDENCE_BUCKET = 'module-load-bucket';
 process.env.AWS_REGION = 'eu-west-1';
-const { createHandler, evaluationInstant } = jest.requireActual<typeof DailyCheckModule>(
+const { createHandler, invocationOf } = jest.requireActual<typeof DailyCheckModule>(
   '../../lambdas/handlers/daily-check',
 );
 afterAll(() => {
@@ -307,7 +307,9 @@ describe('daily-check handler', () => {
 
   it('propagates ReportWriteError when a report cannot be written', async () => {
     fakeBucket({ 'usr/policy/usr-operational-readiness-policy.json': POLICY });
-    s3.on(PutObjectCommand).rejects(
+    s3.on(PutObjectCommand, {
+      Key: 'usr/reports/2026-11-25/usr-operational-readiness-validation.json',
+    }).rejects(
       new S3ServiceException({
         name: 'AccessDenied',
         message: 'Access Denied',
@@ -333,7 +335,12 @@ describe('daily-check handler', () => {
 
     expect(summary.alertsPublished).toBe(0);
     expect(sns).not.toHaveReceivedAnyCommand();
-    expect(putKeys()).toEqual([...REPORT_KEYS, ...HISTORY_KEYS].map((k) => `usr/${k}`));
+    // No ledger: only the run lease around the reports and the history.
+    expect(putKeys()).toEqual(
+      ['state/run-lease.json', ...REPORT_KEYS, ...HISTORY_KEYS, 'state/run-lease.json'].map(
+        (k) => `usr/${k}`,
+      ),
+    );
   });
 
   it('writes reports and the ledger under REPORTS_PREFIX', async () => {
@@ -484,7 +491,8 @@ describe('daily-check handler manifest chain', () => {
         "cannot link the day's manifest to reports/2026-11-24/usr-readiness-manifest.json",
       ),
     });
-    expect(putKeys().slice(before)).toEqual([]);
+    // Nothing but the run lease (taken, then released) was written.
+    expect(putKeys().slice(before)).toEqual(['usr/state/run-lease.json', 'usr/state/run-lease.json']);
   });
 
   it('writes reports to REPORTS_BUCKET and keeps the ledger in the evidence bucket', async () => {
@@ -502,7 +510,7 @@ describe('daily-check handler manifest chain', () => {
       [...REPORT_KEYS, ...HISTORY_KEYS].map((k) => `usr-reports/usr/${k}`).sort(),
     );
     expect(new Set(puts.filter((p) => !p.startsWith('usr-reports/')))).toEqual(
-      new Set(['evidence/usr/state/alert-ledger.json']),
+      new Set(['evidence/usr/state/alert-ledger.json', 'evidence/usr/state/run-lease.json']),
     );
   });
 });
@@ -552,20 +560,25 @@ describe('daily-check handler events', () => {
   });
 });
 
-describe('evaluationInstant', () => {
+describe('invocationOf', () => {
   const clock = () => GENERATED;
+  const of = (event: unknown) => {
+    const { trigger, now } = invocationOf(event, clock);
+    return [trigger.kind, now.toISOString()];
+  };
 
-  it('prefers the now override, then the schedule fire time, then the clock', () => {
-    expect(evaluationInstant({ now: '2026-11-01T00:00:00Z', scheduledTime: NOW }, clock).toISOString()).toBe(
+  it('takes a now override as a manual run, the schedule fire time as a scheduled run, else the clock', () => {
+    expect(of({ now: '2026-11-01T00:00:00Z', scheduledTime: NOW })).toEqual([
+      'manual',
       '2026-11-01T00:00:00.000Z',
-    );
-    expect(evaluationInstant({ scheduledTime: NOW }, clock).toISOString()).toBe(NOW);
-    expect(evaluationInstant({}, clock)).toBe(GENERATED);
-    expect(evaluationInstant(undefined, clock)).toBe(GENERATED);
+    ]);
+    expect(of({ scheduledTime: NOW })).toEqual(['schedule', NOW]);
+    expect(of({})).toEqual(['manual', GENERATED.toISOString()]);
+    expect(of(undefined)).toEqual(['manual', GENERATED.toISOString()]);
   });
 
   it('refuses a now that is not an ISO-8601 date-time with a zone', () => {
-    expect(() => evaluationInstant({ now: 'yesterday' }, clock)).toThrow(
+    expect(() => invocationOf({ now: 'yesterday' }, clock)).toThrow(
       'invalid daily-check event: now must be an ISO-8601 date-time with a zone, got "yesterday"',
     );
   });

@@ -116,7 +116,7 @@ describe('usr-readiness check against S3 and SNS', () => {
     expect(first.stdout).toContain(`alerts: 10 published to sns:${topicArn}`);
   });
 
-  it('writes the reports for the day and as latest under --out, the history, the ledger, and nothing in the store', async () => {
+  it('writes the reports for the day and as latest under --out, the history, the ledger and the run lease, and nothing in the store', async () => {
     expect(await listKeys(s3, bucket, 'out/')).toEqual(
       [
         ...['2026-11-25', 'latest'].flatMap((folder) =>
@@ -124,6 +124,7 @@ describe('usr-readiness check against S3 and SNS', () => {
         ),
         ...historyKeys('2026-11-25').map((key) => `out/${key}`),
         'out/state/alert-ledger.json',
+        'out/state/run-lease.json',
       ].sort(),
     );
     expect((await listKeys(s3, bucket, 'store/')).filter((key) => !key.startsWith('store/drills/'))).toEqual([

@@ -15,6 +15,16 @@ const ROOT = path.join(__dirname, '..', '..');
 const BIN = path.join(ROOT, 'bin', 'usr-readiness.js');
 const ROWS = 5000;
 
+function runCli(args: readonly string[]): Promise<{ code: number | null; stdout: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout }));
+  });
+}
+
 function runCheck(
   store: string,
   out: string,
@@ -111,6 +121,11 @@ describe('concurrent checks on one --out', () => {
     );
     expect(ledger.claims).toEqual([]);
     expect(ledger.entries).toHaveLength(ROWS + 1);
+    // The runs never interleaved their writes: every day's folder, its manifest and latest/ agree.
+    expect(await runCli(['verify', '--store', store, '--out', out])).toEqual({
+      code: 0,
+      stdout: '2 day(s) and 18 file(s) verified\n',
+    });
   }, 300_000);
 
   it('publishes every alert exactly once with 8 processes', async () => {
@@ -119,5 +134,9 @@ describe('concurrent checks on one --out', () => {
     const ids = await round(store, out, '2026-11-25T06:00:00Z', 8, '8-a');
     expect(duplicates(ids)).toEqual([]);
     expect(ids).toHaveLength(ROWS + 1);
+    expect(await runCli(['verify', '--store', store, '--out', out])).toEqual({
+      code: 0,
+      stdout: '1 day(s) and 12 file(s) verified\n',
+    });
   }, 300_000);
 });

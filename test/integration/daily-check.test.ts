@@ -417,6 +417,7 @@ describe('daily-check handler (createHandler with the adapters’ clients) on a 
         ),
         ...historyKeys(DAY).map((key) => `out/small/${key}`),
         'out/small/state/alert-ledger.json',
+        'out/small/state/run-lease.json',
       ].sort(),
     );
     expect(await listKeys(s3, bucket, 'teams/small/reports/')).toEqual([]);

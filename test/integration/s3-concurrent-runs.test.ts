@@ -90,12 +90,8 @@ describe('S3LedgerStore through the proxy', () => {
   });
 });
 
-function runCheck(
-  now: string,
-  alerts: string,
-  via: ConditionalProxy,
-  out: string,
-): Promise<{ code: number | null; stderr: string }> {
+/** The CLI with only dummy credentials: endpoint and region come from the flags. */
+function cliEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env))
     if (!name.startsWith('AWS_') && value !== undefined) env[name] = value;
@@ -106,8 +102,28 @@ function runCheck(
     AWS_SHARED_CREDENTIALS_FILE: path.join(REPO, 'test', 'integration', 'no-such-aws-credentials'),
     NODE_NO_WARNINGS: '1',
   });
+  return env;
+}
+
+function spawnCli(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], { cwd: REPO, env: cliEnv() });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+function runCheck(
+  now: string,
+  alerts: string,
+  via: ConditionalProxy,
+  out: string,
+): Promise<{ code: number | null; stderr: string }> {
   const args = [
-    bin,
     'check',
     '--store',
     `s3://${bucket}/store`,
@@ -126,13 +142,7 @@ function runCheck(
     '--format',
     'json',
   ];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: REPO, env, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stderr }));
-  });
+  return spawnCli(args);
 }
 
 async function round(
@@ -172,6 +182,22 @@ describe('concurrent checks on one s3:// output', () => {
     expect(next).toHaveLength(ROWS + 2);
     const ledger = LedgerSchema.parse(await getJson(s3, bucket, 'out/state/alert-ledger.json'));
     expect(ledger.claims).toEqual([]);
+    // One evaluation at a time (the run lease): the days' folders, manifests and latest/ agree.
+    const verify = await spawnCli([
+      'verify',
+      '--store',
+      `s3://${bucket}/store`,
+      '--out',
+      `s3://${bucket}/out`,
+      '--endpoint-url',
+      proxy.endpoint,
+      '--region',
+      REGION,
+    ]);
+    expect({ code: verify.code, stdout: verify.stdout }).toEqual({
+      code: 0,
+      stdout: '2 day(s) and 18 file(s) verified\n',
+    });
   }, 180_000);
 });
 
@@ -179,7 +205,9 @@ describe('the same race without conditional writes (the control)', () => {
   it('publishes alerts twice: what the compare-and-swap prevents is real', async () => {
     const unchecked = await startConditionalProxy(endpoint(), { enforce: false });
     try {
-      unchecked.barrier(2);
+      // Nothing is enforced: both runs take the run lease, evaluate, and their ledger claims are made to meet.
+      unchecked.barrier(2, { keySuffix: '/control-out/state/run-lease.json' });
+      unchecked.barrier(2, { keySuffix: '/control-out/state/alert-ledger.json' });
       const ids = await round('2026-11-25T06:00:00Z', 2, 'control', unchecked, 'control-out');
       expect(ids.filter((id, i) => ids.indexOf(id) !== i).length).toBeGreaterThan(0);
     } finally {

@@ -8,7 +8,7 @@ import { READ_DEADLINE_MS } from '../constants';
 import { LEDGER_KEY } from '../monitor';
 import type { AlertSink, EvidenceStore, LedgerStore, ReportSink } from '../ports';
 import type { CheckFlags } from './args';
-import { UsageError } from './args';
+import { UsageError, clientOptions, isS3 } from './flags';
 import type * as AwsWiringModule from './wiring-aws';
 
 export interface Targets {
@@ -16,8 +16,6 @@ export interface Targets {
   readonly reports: ReportSink;
   readonly alerts: { readonly sink: AlertSink; readonly ledger: LedgerStore } | null;
 }
-
-const isS3 = (location: string): boolean => location.startsWith('s3://');
 
 type AwsWiring = typeof AwsWiringModule;
 
@@ -32,23 +30,19 @@ export function buildTargets(flags: CheckFlags, print: (line: string) => void): 
   const needsAws = isS3(flags.store) || isS3(out) || flags.alerts?.kind === 'sns';
   // The AWS SDK is loaded only when a flag needs it, so local runs start fast.
   const aws = needsAws ? loadAwsWiring() : null;
-  const clientOptions = {
-    ...(flags.region ? { region: flags.region } : {}),
-    ...(flags.profile ? { profile: flags.profile } : {}),
-    ...(flags['endpoint-url'] ? { endpoint: flags['endpoint-url'] } : {}),
-  };
+  const options = clientOptions(flags);
 
   const store: EvidenceStore =
     aws && isS3(flags.store)
-      ? aws.s3Store(flags.store, clientOptions, flags.concurrency)
+      ? aws.s3Store(flags.store, options, flags.concurrency)
       : new FsEvidenceStore(flags.store);
-  const reports: ReportSink = aws && isS3(out) ? aws.s3Reports(out, clientOptions) : new FsReportSink(out);
+  const reports: ReportSink = aws && isS3(out) ? aws.s3Reports(out, options) : new FsReportSink(out);
 
   let alerts: Targets['alerts'] = null;
   if (flags.alerts) {
     const ledger: LedgerStore =
       aws && isS3(out)
-        ? aws.s3Ledger(out, LEDGER_KEY, clientOptions)
+        ? aws.s3Ledger(out, LEDGER_KEY, options)
         : new FsLedgerStore(path.resolve(out), LEDGER_KEY);
     const sink: AlertSink =
       flags.alerts.kind === 'stdout'
@@ -56,7 +50,7 @@ export function buildTargets(flags: CheckFlags, print: (line: string) => void): 
         : flags.alerts.kind === 'jsonl'
           ? new JsonlAlertSink(flags.alerts.file)
           : aws
-            ? aws.snsSink(flags.alerts.topicArn, clientOptions)
+            ? aws.snsSink(flags.alerts.topicArn, options)
             : (() => {
                 throw new Error('unreachable: sns without the AWS wiring');
               })();

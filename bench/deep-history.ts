@@ -12,18 +12,17 @@
  * Prints one JSON line: `{"case":"deep-history","history":5000,"listsPerOverdueRow":…, …}`, Lists and Gets per
  * row of each kind (averaged over the rows of that kind).
  */
-import { S3Client } from '@aws-sdk/client-s3';
 import { S3EvidenceStore, S3ReportSink } from '../lambdas/adapters/s3-store';
 import { DEFAULT_PARAMETERS } from '../lambdas/core/cadence';
-import { formatKeyTimestamp } from '../lambdas/core/drills';
 import { DEFAULT_POLICY_KEY, DEFAULT_SCHEDULE_KEY, runMonitor } from '../lambdas/monitor';
 import { RequestCounter, countS3Requests } from './counting';
 import type { Emulator } from './emulator';
-import { EMULATOR_CREDENTIALS, EMULATOR_REGION } from './emulator';
+import { emulatorS3Client } from './emulator';
 import type { StoreObject } from './synthetic';
 import {
   BENCH_NOW,
-  RUNBOOK_VERSION,
+  drillObject,
+  isoSeconds,
   policyDocumentOf,
   policyRow,
   rowDrills,
@@ -65,30 +64,12 @@ function* dailyDrills(
   outcome: 'pass' | 'fail',
 ): Generator<StoreObject> {
   const row = policyRow(index);
-  const incident = row.phase === 'incident';
   for (let age = 0; age < count; age++) {
     const completedMs = NOW_MS - (newestAgoDays + age) * DAY_MS;
-    const completedAt = new Date(completedMs).toISOString().replace('.000Z', 'Z');
+    const completedAt = isoSeconds(completedMs);
     const drillId = `${completedAt.slice(0, 10)}-${row.id}`;
-    const drill = {
-      schemaVersion: 'usr-drill-evidence/v1',
-      drillId,
-      rowId: row.id,
-      drillType: incident ? 'incident' : 'rollback',
-      runbookId: row.runbookId,
-      runbookVersion: RUNBOOK_VERSION,
-      outcome,
-      completedAt,
-      responseMinutes: 5,
-      recoveryMinutes: 20,
-      rolesPresent: [...row.requiredRoles],
-      artifactsProduced: [...row.requiredArtifacts],
-      channelsUsed: incident ? row.communicationChannels.slice(0, 1) : [],
-    };
-    yield {
-      key: `drills/${row.id}/${formatKeyTimestamp(completedMs)}-${drillId}.json`,
-      body: JSON.stringify(drill),
-    };
+    const facts = { drillId, outcome, completedAt, responseMinutes: 5, recoveryMinutes: 20 };
+    yield drillObject(row, completedMs, facts);
   }
 }
 
@@ -106,13 +87,7 @@ export async function runDeepHistory(emulator: Emulator): Promise<DeepHistoryLin
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const bucket = `bench-deep-history-${DEEP_HISTORY}`;
   emulator.createBucket(bucket);
-  const client = new S3Client({
-    region: EMULATOR_REGION,
-    endpoint: emulator.endpoint,
-    forcePathStyle: true,
-    credentials: EMULATOR_CREDENTIALS,
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-  });
+  const client = emulatorS3Client(emulator.endpoint);
   try {
     await emulator.seed(bucket, deepStore());
     const counter = new RequestCounter();

@@ -110,13 +110,7 @@ async function startWithPutObject(): Promise<Emulator> {
   const { startFauxqs } = await import('fauxqs');
   const server = await startFauxqs({ port: 0, host: '127.0.0.1', logger: false });
   const endpoint = `http://127.0.0.1:${server.port}`;
-  const client = new S3Client({
-    region: EMULATOR_REGION,
-    endpoint,
-    forcePathStyle: true,
-    credentials: EMULATOR_CREDENTIALS,
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-  });
+  const client = emulatorS3Client(endpoint);
   return {
     endpoint,
     seeding: 'put-object',
@@ -148,4 +142,45 @@ async function startWithPutObject(): Promise<Emulator> {
 export async function startEmulator(options: { forcePutObject?: boolean } = {}): Promise<Emulator> {
   const internals = options.forcePutObject ? null : await loadInternals();
   return internals ? startWithInternalStore(internals) : startWithPutObject();
+}
+
+/** Runs `fn` with a fresh emulator and stops the emulator afterwards, whatever `fn` does. */
+export async function withEmulator<T>(fn: (emulator: Emulator) => Promise<T>): Promise<T> {
+  const emulator = await startEmulator();
+  try {
+    return await fn(emulator);
+  } finally {
+    await emulator.stop();
+  }
+}
+
+/**
+ * An SDK client of the emulator at `endpoint` (the emulator's own, or a proxy in front of it): its dummy
+ * credentials, path-style addressing, and checksums only where an operation requires them (as `makeS3Client`).
+ */
+export function emulatorS3Client(endpoint: string): S3Client {
+  return new S3Client({
+    region: EMULATOR_REGION,
+    endpoint,
+    forcePathStyle: true,
+    credentials: EMULATOR_CREDENTIALS,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+}
+
+/**
+ * A hermetic environment for a child process that reaches the emulator: `PATH`, `HOME` in `home`, the dummy
+ * credentials, no shared config or credentials files, no instance metadata.
+ */
+export function emulatorEnv(home: string): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH ?? '',
+    HOME: home,
+    AWS_ACCESS_KEY_ID: EMULATOR_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: EMULATOR_CREDENTIALS.secretAccessKey,
+    AWS_CONFIG_FILE: path.join(home, 'aws-config-none'),
+    AWS_SHARED_CREDENTIALS_FILE: path.join(home, 'aws-credentials-none'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
 }

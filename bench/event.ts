@@ -10,17 +10,14 @@
  * (handler entry to return) and requests, then a scheduled run's over the same store at the same instant.
  * Targets: the run under `EVENT_WALL_MS_LIMIT`; requests at most the scheduled run's plus one Get per new key.
  */
-import { fork } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import * as path from 'node:path';
-import { build } from 'esbuild';
-import { formatKeyTimestamp } from '../lambdas/core/drills';
 import type { EventCaseInput, EventCaseResult } from './case-event';
+import { bundleRunners, runChild } from './child';
 import type { RequestCounts } from './counting';
 import type { Emulator } from './emulator';
-import { EMULATOR_CREDENTIALS, EMULATOR_REGION, startEmulator } from './emulator';
+import { EMULATOR_REGION, emulatorEnv, withEmulator } from './emulator';
 import type { StoreObject } from './synthetic';
-import { BENCH_NOW, RUNBOOK_VERSION, policyRow, storeObjects } from './synthetic';
+import { BENCH_NOW, drillObject, isoSeconds, policyRow, storeObjects } from './synthetic';
 
 export const EVENT_ROWS = 1000;
 export const EVENTS = 100;
@@ -52,60 +49,14 @@ function upload(n: number): StoreObject {
   const completedMs = NOW_MS - HOUR_MS;
   const drillId = `upload-${n}-${row.id}`;
   const keyAt = n < MISNAMED ? Date.parse('2026-01-02T00:00:00Z') : completedMs;
-  const incident = row.phase === 'incident';
-  const drill = {
-    schemaVersion: 'usr-drill-evidence/v1',
+  const facts = {
     drillId,
-    rowId: row.id,
-    drillType: incident ? 'incident' : 'rollback',
-    runbookId: row.runbookId,
-    runbookVersion: RUNBOOK_VERSION,
-    outcome: 'pass',
-    completedAt: new Date(completedMs).toISOString().replace('.000Z', 'Z'),
+    outcome: 'pass' as const,
+    completedAt: isoSeconds(completedMs),
     responseMinutes: 5,
     recoveryMinutes: 20,
-    rolesPresent: [...row.requiredRoles],
-    artifactsProduced: [...row.requiredArtifacts],
-    channelsUsed: incident ? row.communicationChannels.slice(0, 1) : [],
   };
-  return {
-    key: `drills/${row.id}/${formatKeyTimestamp(keyAt)}-${drillId}.json`,
-    body: JSON.stringify(drill),
-  };
-}
-
-async function buildRunner(dir: string): Promise<string> {
-  await build({
-    entryPoints: { 'case-event': 'bench/case-event.ts' },
-    outdir: dir,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    mainFields: ['module', 'main'],
-    logLevel: 'silent',
-  });
-  return path.join(dir, 'case-event.js');
-}
-
-function runChild(runner: string, input: EventCaseInput, env: NodeJS.ProcessEnv): Promise<EventCaseResult> {
-  return new Promise((resolve, reject) => {
-    const child = fork(runner, [JSON.stringify(input)], {
-      execArgv: ['--no-warnings'],
-      env,
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    let result: EventCaseResult | undefined;
-    child.on('message', (message) => {
-      result = message as EventCaseResult;
-    });
-    child.on('error', reject);
-    child.on('exit', (code) =>
-      result !== undefined && code === 0
-        ? resolve(result)
-        : reject(new Error(`the event case exited with ${code ?? 'a signal'}`)),
-    );
-  });
+  return drillObject(row, keyAt, facts);
 }
 
 /** Seeds the store and the uploads, then runs the batch and a scheduled run in a fresh child process. */
@@ -116,22 +67,16 @@ export async function runEventCase(emulator: Emulator, workDir: string): Promise
   try {
     await emulator.seed(bucket, storeObjects({ rows: EVENT_ROWS, history: 10 }));
     await emulator.seed(bucket, uploads);
-    const runner = await buildRunner(workDir);
+    const runners = await bundleRunners({ 'case-event': 'bench/case-event.ts' }, workDir);
     const env: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH ?? '',
-      HOME: workDir,
+      ...emulatorEnv(workDir),
       // The handler module reads its configuration when it loads.
       EVIDENCE_BUCKET: bucket,
       AWS_REGION: EMULATOR_REGION,
-      AWS_ACCESS_KEY_ID: EMULATOR_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: EMULATOR_CREDENTIALS.secretAccessKey,
-      AWS_CONFIG_FILE: path.join(workDir, 'aws-config-none'),
-      AWS_SHARED_CREDENTIALS_FILE: path.join(workDir, 'aws-credentials-none'),
-      AWS_EC2_METADATA_DISABLED: 'true',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     };
-    const result = await runChild(
-      runner,
+    const result = await runChild<EventCaseResult>(
+      runners['case-event'],
       {
         endpoint: emulator.endpoint,
         region: EMULATOR_REGION,
@@ -139,8 +84,9 @@ export async function runEventCase(emulator: Emulator, workDir: string): Promise
         keys: uploads.map((u) => u.key),
         eventTime: BENCH_NOW,
         runAt: new Date(NOW_MS + 90_000).toISOString(),
-      },
+      } satisfies EventCaseInput,
       env,
+      { label: 'the event case' },
     );
     if (result.failures > 0) throw new Error(`the event batch reported ${result.failures} failures`);
     return {
@@ -177,12 +123,7 @@ export async function runEventPart(
 ): Promise<void> {
   progress('event: seeding a 1,000-row store and running one batch of S3 events');
   mkdirSync(workDir, { recursive: true });
-  const emulator = await startEmulator();
-  try {
-    const line = await runEventCase(emulator, workDir);
-    print(JSON.stringify(line));
-    for (const note of eventTargets(line)) print(note);
-  } finally {
-    await emulator.stop();
-  }
+  const line = await withEmulator((emulator) => runEventCase(emulator, workDir));
+  print(JSON.stringify(line));
+  for (const note of eventTargets(line)) print(note);
 }

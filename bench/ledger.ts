@@ -9,7 +9,6 @@
  *   every run's claim is held until all four have planned, so they really race. Counts published alerts and
  *   duplicates (the target is none), and the ledger writes that lost the race.
  */
-import { S3Client } from '@aws-sdk/client-s3';
 import { S3EvidenceStore, S3LedgerStore, S3ReportSink } from '../lambdas/adapters/s3-store';
 import { DEFAULT_CLAIM_TTL_MS, MAX_LEDGER_BYTES } from '../lambdas/constants';
 import { planAlerts } from '../lambdas/core/alert-plan';
@@ -23,7 +22,7 @@ import { DEFAULT_POLICY_KEY, DEFAULT_SCHEDULE_KEY, runMonitor } from '../lambdas
 import type { AlertSink, PublishResult } from '../lambdas/ports';
 import { startConditionalProxy } from '../test/fixtures/conditional-s3-proxy';
 import type { Emulator } from './emulator';
-import { EMULATOR_CREDENTIALS, EMULATOR_REGION } from './emulator';
+import { emulatorS3Client } from './emulator';
 import { BENCH_NOW, policyDocumentOf, policyRow } from './synthetic';
 
 export const LEDGER_ROWS = 16_000;
@@ -93,22 +92,13 @@ export async function concurrentS3(emulator: Emulator): Promise<ConcurrentLine> 
   const indices = Array.from({ length: CONCURRENT_ROWS }, (_, i) => i);
   await emulator.seed(bucket, [{ key: DEFAULT_POLICY_KEY, body: policyDocumentOf(indices) }]);
   const proxy = await startConditionalProxy(emulator.endpoint);
-  const client = (): S3Client =>
-    new S3Client({
-      region: EMULATOR_REGION,
-      endpoint: proxy.endpoint,
-      credentials: EMULATOR_CREDENTIALS,
-      forcePathStyle: true,
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-    });
   const sinks = Array.from({ length: CONCURRENT_RUNS }, () => new CountingSink());
   proxy.barrier(CONCURRENT_RUNS);
   const started = performance.now();
   try {
     await Promise.all(
       sinks.map((sink) => {
-        const s3 = client();
+        const s3 = emulatorS3Client(proxy.endpoint);
         return runMonitor(
           {
             store: new S3EvidenceStore({ client: s3, bucket, prefix: '' }),

@@ -3,11 +3,11 @@
  * drills, for a compliant row (last success yesterday) and an overdue one (last success 60 days ago), against
  * fauxqs on loopback with a counting middleware. Prints one line per case.
  */
-import { S3Client } from '@aws-sdk/client-s3';
 import { S3EvidenceStore, S3ReportSink } from '../lambdas/adapters/s3-store';
 import { runMonitor } from '../lambdas/monitor';
 import { RequestCounter, countS3Requests } from './counting';
-import { EMULATOR_CREDENTIALS, EMULATOR_REGION, startEmulator } from './emulator';
+import type { Emulator } from './emulator';
+import { emulatorS3Client, withEmulator } from './emulator';
 
 // The SDK's Node 20 end-of-support notice is noise in a benchmark's output.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -59,9 +59,31 @@ function store(history: number, newestAgeDays: number) {
   return objects;
 }
 
+/** One run over the store of `bucket` at NOW: the requests it made, and those of the row. */
+async function countRun(emulator: Emulator, bucket: string): Promise<RequestCounter> {
+  const client = emulatorS3Client(emulator.endpoint);
+  const counter = new RequestCounter();
+  countS3Requests(client, counter);
+  await runMonitor(
+    {
+      store: new S3EvidenceStore({ client, bucket, prefix: '' }),
+      reports: new S3ReportSink({ client, bucket, prefix: 'out/' }),
+      alerts: null,
+      now: new Date(NOW),
+      clock: () => new Date(NOW),
+    },
+    {
+      policyKey: 'policy/usr-operational-readiness-policy.json',
+      scheduleKey: 'schedule/cutover-windows.json',
+      parameters: { cadenceDays: 30, warnDays: 7 },
+      concurrency: 16,
+    },
+  );
+  return counter;
+}
+
 async function main(): Promise<void> {
-  const emulator = await startEmulator();
-  try {
+  await withEmulator(async (emulator) => {
     for (const [label, age] of [
       ['compliant', 1],
       ['overdue', 60],
@@ -70,30 +92,7 @@ async function main(): Promise<void> {
         const bucket = `one-row-${label}-${history}`;
         emulator.createBucket(bucket);
         await emulator.seed(bucket, store(history, age));
-        const client = new S3Client({
-          region: EMULATOR_REGION,
-          endpoint: emulator.endpoint,
-          forcePathStyle: true,
-          credentials: EMULATOR_CREDENTIALS,
-          requestChecksumCalculation: 'WHEN_REQUIRED',
-        });
-        const counter = new RequestCounter();
-        countS3Requests(client, counter);
-        await runMonitor(
-          {
-            store: new S3EvidenceStore({ client, bucket, prefix: '' }),
-            reports: new S3ReportSink({ client, bucket, prefix: 'out/' }),
-            alerts: null,
-            now: new Date(NOW),
-            clock: () => new Date(NOW),
-          },
-          {
-            policyKey: 'policy/usr-operational-readiness-policy.json',
-            scheduleKey: 'schedule/cutover-windows.json',
-            parameters: { cadenceDays: 30, warnDays: 7 },
-            concurrency: 16,
-          },
-        );
+        const counter = await countRun(emulator, bucket);
         const row = counter.perRow.get('incident-a') ?? { List: 0, Get: 0 };
         process.stdout.write(
           `${JSON.stringify({ row: label, history, requests: counter.totals, rowRequests: row })}\n`,
@@ -101,9 +100,7 @@ async function main(): Promise<void> {
         emulator.emptyBucket(bucket);
       }
     }
-  } finally {
-    await emulator.stop();
-  }
+  });
 }
 
 main().catch((error: unknown) => {

@@ -11,28 +11,27 @@
  * stdout: the JSON lines (lines starting with `{`), `#` notes, then the human summary. stderr: progress.
  */
 import type { ChildProcess } from 'node:child_process';
-import { fork } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { build } from 'esbuild';
 import { auditNotes, runAuditBench } from './audit';
 import type { BundleFigures } from './bundle';
 import { COLD_INIT_RUNS, LAMBDA_ENTRY, measureBundle } from './bundle';
 import type { CaseInput, CaseResult } from './case-runner';
+import { bundleRunners, runChild } from './child';
 import type { DeepHistoryLine } from './deep-history';
 import { runDeepHistory } from './deep-history';
-import { LEDGER_ROWS, concurrentS3, ledgerSize } from './ledger';
-import { runWaiversBench } from './waivers';
-import { runVerifyChain } from './verify-chain';
 import type { Emulator } from './emulator';
+import { EMULATOR_REGION, emulatorEnv, withEmulator } from './emulator';
 import { runEventPart } from './event';
-import { EMULATOR_CREDENTIALS, EMULATOR_REGION, startEmulator } from './emulator';
+import { LEDGER_ROWS, concurrentS3, ledgerSize } from './ledger';
 import type { MeasuredCase, SkippedCase, StoreKind } from './report';
 import { bundleLine, caseLine, caseTable, evaluateTargets } from './report';
 import type { StoreSpec } from './synthetic';
 import { BENCH_NOW, policyDocument, rowDrills, scheduleDocument, storeObjects } from './synthetic';
+import { runVerifyChain } from './verify-chain';
+import { runWaiversBench } from './waivers';
 import { DEFAULT_POLICY_KEY, DEFAULT_SCHEDULE_KEY } from '../lambdas/monitor';
 
 const ROWS = [100, 1000] as const;
@@ -105,54 +104,14 @@ const print = (line: string): void => void process.stdout.write(`${line}\n`);
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 const count = (n: number): string => n.toLocaleString('en-US');
 
-/** Bundles the two case runners, so each case runs as plain JavaScript in a fresh `node`, like the Lambda. */
-async function buildRunners(dir: string): Promise<Record<StoreKind, string>> {
-  await build({
-    entryPoints: { 'case-fs': 'bench/case-fs.ts', 'case-s3': 'bench/case-s3.ts' },
-    outdir: dir,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    mainFields: ['module', 'main'],
-    logLevel: 'silent',
-  });
-  return { fs: path.join(dir, 'case-fs.js'), s3: path.join(dir, 'case-s3.js') };
-}
-
 const running = new Set<ChildProcess>();
 
-function runCase(
-  runner: string,
-  input: CaseInput,
-  env: NodeJS.ProcessEnv,
-  timeoutMs: number,
-): Promise<CaseResult> {
-  return new Promise((resolve, reject) => {
-    // Explicit execArgv: the parent runs under tsx, the case must not inherit its loader.
-    const child = fork(runner, [JSON.stringify(input)], {
-      execArgv: ['--no-warnings'],
-      env,
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    running.add(child);
-    let result: CaseResult | undefined;
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, timeoutMs);
-    child.on('message', (message) => {
-      result = message as CaseResult;
-    });
-    child.on('error', reject);
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      running.delete(child);
-      if (timedOut) reject(new Error(`did not finish within ${seconds(timeoutMs)}`));
-      else if (result !== undefined && code === 0) resolve(result);
-      else reject(new Error(`the case process exited with ${code ?? signal ?? 'no result'}`));
-    });
+/** One case in a fresh process (the runners are bundled to plain JavaScript, so it runs like the Lambda). */
+function runCase(runner: string, input: CaseInput, env: NodeJS.ProcessEnv): Promise<CaseResult> {
+  return runChild<CaseResult>(runner, input, env, {
+    label: 'the case process',
+    timeoutMs: CASE_TIMEOUT_MS,
+    running,
   });
 }
 
@@ -231,7 +190,6 @@ async function runFsCases(
             runner,
             { store: 'fs', root, out: reports, now: BENCH_NOW, concurrency: CONCURRENCY },
             env,
-            CASE_TIMEOUT_MS,
           );
           const measured: MeasuredCase = {
             store: 'fs',
@@ -254,9 +212,72 @@ async function runFsCases(
   return out;
 }
 
+/** What the summary says of the emulator of the S3 cases (stopped by then). */
+interface EmulatorNote {
+  readonly endpoint: string;
+  readonly seeding: Emulator['seeding'];
+}
+
 interface S3Outcome {
   readonly measured: MeasuredCase[];
   readonly skipped: SkippedCase[];
+}
+
+/**
+ * Why the case `spec` is skipped, or null to run it. fauxqs scans every object of the bucket on each ListObjectsV2,
+ * so a run costs ~ rows × objects: estimated from the largest case measured so far with the same rows.
+ */
+function s3SkipReason(
+  spec: StoreSpec,
+  measured: readonly MeasuredCase[],
+  seedRate: number | null,
+  full: boolean,
+): string | null {
+  const artifacts = spec.rows * spec.history;
+  const reference = [...measured].reverse().find((c) => c.rows === spec.rows);
+  if (full || seedRate === null || !reference) return null;
+  const seedEstimate = ((artifacts + 2) / seedRate) * 1000;
+  const scale = (spec.rows * spec.history) / (reference.rows * reference.history);
+  const runEstimate = reference.result.wallMs * scale;
+  if (seedEstimate + runEstimate <= S3_CASE_BUDGET_MS) return null;
+  return (
+    `estimated ${seconds(seedEstimate + runEstimate)} > the ${seconds(S3_CASE_BUDGET_MS)} budget: ` +
+    `${seconds(seedEstimate)} to seed ${count(artifacts)} objects (${count(seedRate)}/s) + ` +
+    `~${seconds(runEstimate)} to run, as fauxqs scans all ${count(artifacts)} objects on every ` +
+    `ListObjectsV2 (${spec.history / reference.history}× the H=${reference.history} run); --s3-full runs it`
+  );
+}
+
+/** Seeds the bucket of `spec` (telling `onSeeded` the rate, objects per second) and runs its case. */
+async function runS3Case(
+  spec: StoreSpec,
+  emulator: Emulator,
+  runner: string,
+  env: NodeJS.ProcessEnv,
+  onSeeded: (rate: number) => void,
+): Promise<MeasuredCase> {
+  const bucket = `bench-r${spec.rows}-h${spec.history}`;
+  emulator.createBucket(bucket);
+  try {
+    const started = performance.now();
+    const objects = await emulator.seed(bucket, storeObjects(spec));
+    const seedMs = performance.now() - started;
+    onSeeded(objects / (seedMs / 1000));
+    setup(`s3: seeded ${count(objects)} objects for R=${spec.rows} H=${spec.history} in ${seconds(seedMs)}`);
+    progress(`s3 R=${spec.rows} H=${spec.history}: running`);
+    const input: CaseInput = {
+      store: 's3',
+      endpoint: emulator.endpoint,
+      region: EMULATOR_REGION,
+      bucket,
+      now: BENCH_NOW,
+      concurrency: CONCURRENCY,
+    };
+    const result = await runCase(runner, input, env);
+    return { store: 's3', ...spec, artifacts: spec.rows * spec.history, result };
+  } finally {
+    emulator.emptyBucket(bucket);
+  }
 }
 
 async function runS3Cases(
@@ -270,59 +291,24 @@ async function runS3Cases(
   const skipped: SkippedCase[] = [];
   let seedRate: number | null = null;
   for (const spec of specs) {
-    const label = `s3 R=${spec.rows} H=${spec.history}`;
     const artifacts = spec.rows * spec.history;
-    // fauxqs scans every object of the bucket on each ListObjectsV2, so a run costs ~ rows × objects: estimate
-    // from the largest case measured so far with the same rows.
-    const reference = [...measured].reverse().find((c) => c.rows === spec.rows);
-    if (!full && seedRate !== null && reference) {
-      const seedEstimate = ((artifacts + 2) / seedRate) * 1000;
-      const scale = (spec.rows * spec.history) / (reference.rows * reference.history);
-      const runEstimate = reference.result.wallMs * scale;
-      if (seedEstimate + runEstimate > S3_CASE_BUDGET_MS) {
-        const reason =
-          `estimated ${seconds(seedEstimate + runEstimate)} > the ${seconds(S3_CASE_BUDGET_MS)} budget: ` +
-          `${seconds(seedEstimate)} to seed ${count(artifacts)} objects (${count(seedRate)}/s) + ` +
-          `~${seconds(runEstimate)} to run, as fauxqs scans all ${count(artifacts)} objects on every ` +
-          `ListObjectsV2 (${spec.history / reference.history}× the H=${reference.history} run); --s3-full runs it`;
-        skipped.push({ store: 's3', ...spec, artifacts, reason });
-        print(`# skipped ${label}: ${reason}`);
-        continue;
-      }
+    const skip = (reason: string): void => {
+      skipped.push({ store: 's3', ...spec, artifacts, reason });
+      print(`# skipped s3 R=${spec.rows} H=${spec.history}: ${reason}`);
+    };
+    const reason = s3SkipReason(spec, measured, seedRate, full);
+    if (reason !== null) {
+      skip(reason);
+      continue;
     }
-    const bucket = `bench-r${spec.rows}-h${spec.history}`;
-    emulator.createBucket(bucket);
     try {
-      const started = performance.now();
-      const objects = await emulator.seed(bucket, storeObjects(spec));
-      const seedMs = performance.now() - started;
-      seedRate = objects / (seedMs / 1000);
-      setup(
-        `s3: seeded ${count(objects)} objects for R=${spec.rows} H=${spec.history} in ${seconds(seedMs)}`,
-      );
-      progress(`${label}: running`);
-      const result = await runCase(
-        runner,
-        {
-          store: 's3',
-          endpoint: emulator.endpoint,
-          region: EMULATOR_REGION,
-          bucket,
-          now: BENCH_NOW,
-          concurrency: CONCURRENCY,
-        },
-        env,
-        CASE_TIMEOUT_MS,
-      );
-      const one: MeasuredCase = { store: 's3', ...spec, artifacts, result };
+      const one = await runS3Case(spec, emulator, runner, env, (rate) => {
+        seedRate = rate;
+      });
       measured.push(one);
       emitCase(one);
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      skipped.push({ store: 's3', ...spec, artifacts, reason });
-      print(`# skipped ${label}: ${reason}`);
-    } finally {
-      emulator.emptyBucket(bucket);
+      skip(error instanceof Error ? error.message : String(error));
     }
   }
   return { measured, skipped };
@@ -338,99 +324,194 @@ const load = (): string =>
     .map((l) => l.toFixed(2))
     .join(' ');
 
-function summary(
-  measured: readonly MeasuredCase[],
-  skipped: readonly SkippedCase[],
-  bundle: BundleFigures | null,
-  emulator: Emulator | null,
-  durationMs: number,
-  loadAtStart: string,
-  deep: DeepHistoryLine | null,
-): void {
+interface SummaryInput {
+  readonly measured: readonly MeasuredCase[];
+  readonly skipped: readonly SkippedCase[];
+  readonly bundle: BundleFigures | null;
+  readonly emulator: EmulatorNote | null;
+  readonly durationMs: number;
+  readonly loadAtStart: string;
+  readonly deep: DeepHistoryLine | null;
+}
+
+/** The human summary after the JSON lines: the machine, the cases, the bundle and the targets. */
+function summary(input: SummaryInput): void {
   print('');
   print(`usr-readiness-monitor benchmark, ${new Date().toISOString()}, ${machine()}`);
-  print(`load average ${loadAtStart} at the start, ${load()} at the end; temp dir ${tmpdir()}`);
+  print(`load average ${input.loadAtStart} at the start, ${load()} at the end; temp dir ${tmpdir()}`);
   print(
     `store at now=${BENCH_NOW}; runMonitor concurrency ${CONCURRENCY}; one run per case in a fresh process`,
   );
-  if (measured.length > 0 || skipped.length > 0) {
+  if (input.measured.length > 0 || input.skipped.length > 0) {
     print('');
-    for (const line of caseTable(measured, skipped)) print(line);
-    for (const s of skipped) print(`  skipped ${s.store} R=${s.rows} H=${s.history}: ${s.reason}`);
-    const retried = measured.filter((c) => c.result.attempts !== null && c.result.attempts !== total(c));
-    for (const c of retried)
-      print(
-        `  note: ${c.store} R=${c.rows} H=${c.history} made ${c.result.attempts} HTTP attempts for ${total(c)} requests (retries)`,
-      );
-    const other = measured.filter((c) => Object.keys(c.result.otherCommands).length > 0);
-    for (const c of other)
-      print(
-        `  note: ${c.store} R=${c.rows} H=${c.history} also sent ${JSON.stringify(c.result.otherCommands)}`,
-      );
-    print(
-      '  wall/cpu: runMonitor only, in the case process (the emulator runs in the parent, its CPU is not counted);' +
-        ` peak RSS: the case process's high-water mark (${[...new Set(measured.map((c) => c.result.peakRssSource))].join(', ')}; see docs/performance.md)`,
-    );
-    const rusage = (['fs', 's3'] as const)
-      .map((store) => {
-        const mine = measured.filter((c) => c.store === store);
-        return mine.length === 0
-          ? null
-          : `${store} up to ${(Math.max(...mine.map((c) => c.result.ruMaxRssKiB)) / 1024).toFixed(1)} MiB`;
-      })
-      .filter((x) => x !== null);
-    if (rusage.length > 0)
-      print(
-        `  (process.resourceUsage().maxRSS of the same processes: ${rusage.join(', ')}; on Linux it includes the bench process's RSS at fork, so it is not used)`,
-      );
-    if (emulator)
-      print(
-        `  s3: fauxqs ${emulator.endpoint} in the bench process, seeded via ${emulator.seeding}; its wall times are` +
-          ' mostly the emulator, which filters and sorts the whole bucket on every ListObjectsV2 (they grow with the' +
-          ' bucket, not with what the monitor reads): compare cpu ms and requests',
-      );
-    for (const line of setupLog) print(`  setup (not counted) ${line}`);
-    const first = measured[0];
-    if (first)
-      print(
-        `  statuses per case (same mix at every size): ${Object.entries(first.result.statuses)
-          .filter(([, n]) => n > 0)
-          .map(([s, n]) => `${s} ${((n / first.rows) * 100).toFixed(0)} %`)
-          .join(', ')}; decision ${first.result.decision}`,
-      );
+    for (const line of caseTable(input.measured, input.skipped)) print(line);
+    for (const line of caseNotes(input.measured, input.skipped)) print(`  ${line}`);
+    for (const line of measurementNotes(input.measured, input.emulator)) print(`  ${line}`);
   }
-  if (bundle) {
-    print('');
-    print(
-      `Lambda bundle (${LAMBDA_ENTRY}, esbuild minify, node22, cjs, AWS SDK bundled): ${count(bundle.bundleBytes)} bytes`,
-    );
-    print(
-      `  cold init, median of ${bundle.runs} fresh node processes: ${bundle.coldInitMs.toFixed(1)} ms process start → after require ` +
-        `(reported as coldInitMs); require alone ${bundle.requireMs.toFixed(1)} ms; whole process ${bundle.processMs.toFixed(1)} ms`,
-    );
-    print(
-      `  largest packages in the bundle: ${bundle.topPackages
-        .slice(0, 6)
-        .map(([name, bytes]) => `${name} ${count(bytes)}`)
-        .join(', ')}`,
-    );
-  }
+  if (input.bundle) printBundle(input.bundle);
   print('');
   print('Targets:');
-  for (const t of evaluateTargets(measured, bundle, deep)) print(`  [${t.status}] ${t.name}: ${t.detail}`);
+  for (const t of evaluateTargets(input.measured, input.bundle, input.deep))
+    print(`  [${t.status}] ${t.name}: ${t.detail}`);
   print('');
-  print(`benchmark finished in ${seconds(durationMs)}`);
+  print(`benchmark finished in ${seconds(input.durationMs)}`);
+}
+
+/** The skipped cases, and the cases that retried or sent other commands. */
+function caseNotes(measured: readonly MeasuredCase[], skipped: readonly SkippedCase[]): string[] {
+  const label = (c: MeasuredCase): string => `${c.store} R=${c.rows} H=${c.history}`;
+  return [
+    ...skipped.map((s) => `skipped ${s.store} R=${s.rows} H=${s.history}: ${s.reason}`),
+    ...measured
+      .filter((c) => c.result.attempts !== null && c.result.attempts !== total(c))
+      .map(
+        (c) => `note: ${label(c)} made ${c.result.attempts} HTTP attempts for ${total(c)} requests (retries)`,
+      ),
+    ...measured
+      .filter((c) => Object.keys(c.result.otherCommands).length > 0)
+      .map((c) => `note: ${label(c)} also sent ${JSON.stringify(c.result.otherCommands)}`),
+  ];
+}
+
+/** What the figures measure, the emulator, the setup work and the statuses of the cases. */
+function measurementNotes(measured: readonly MeasuredCase[], emulator: EmulatorNote | null): string[] {
+  const notes = [
+    'wall/cpu: runMonitor only, in the case process (the emulator runs in the parent, its CPU is not counted);' +
+      ` peak RSS: the case process's high-water mark (${[...new Set(measured.map((c) => c.result.peakRssSource))].join(', ')}; see docs/performance.md)`,
+  ];
+  const rusage = (['fs', 's3'] as const)
+    .map((store) => {
+      const mine = measured.filter((c) => c.store === store);
+      return mine.length === 0
+        ? null
+        : `${store} up to ${(Math.max(...mine.map((c) => c.result.ruMaxRssKiB)) / 1024).toFixed(1)} MiB`;
+    })
+    .filter((x) => x !== null);
+  if (rusage.length > 0)
+    notes.push(
+      `(process.resourceUsage().maxRSS of the same processes: ${rusage.join(', ')}; on Linux it includes the bench process's RSS at fork, so it is not used)`,
+    );
+  if (emulator)
+    notes.push(
+      `s3: fauxqs ${emulator.endpoint} in the bench process, seeded via ${emulator.seeding}; its wall times are` +
+        ' mostly the emulator, which filters and sorts the whole bucket on every ListObjectsV2 (they grow with the' +
+        ' bucket, not with what the monitor reads): compare cpu ms and requests',
+    );
+  notes.push(...setupLog.map((line) => `setup (not counted) ${line}`));
+  const first = measured[0];
+  if (first)
+    notes.push(
+      `statuses per case (same mix at every size): ${Object.entries(first.result.statuses)
+        .filter(([, n]) => n > 0)
+        .map(([s, n]) => `${s} ${((n / first.rows) * 100).toFixed(0)} %`)
+        .join(', ')}; decision ${first.result.decision}`,
+    );
+  return notes;
+}
+
+function printBundle(bundle: BundleFigures): void {
+  print('');
+  print(
+    `Lambda bundle (${LAMBDA_ENTRY}, esbuild minify, node22, cjs, AWS SDK bundled): ${count(bundle.bundleBytes)} bytes`,
+  );
+  print(
+    `  cold init, median of ${bundle.runs} fresh node processes: ${bundle.coldInitMs.toFixed(1)} ms process start → after require ` +
+      `(reported as coldInitMs); require alone ${bundle.requireMs.toFixed(1)} ms; whole process ${bundle.processMs.toFixed(1)} ms`,
+  );
+  print(
+    `  largest packages in the bundle: ${bundle.topPackages
+      .slice(0, 6)
+      .map(([name, bytes]) => `${name} ${count(bytes)}`)
+      .join(', ')}`,
+  );
 }
 
 const total = (c: MeasuredCase): number =>
   c.result.requests.List + c.result.requests.Get + c.result.requests.Head + c.result.requests.Put;
+
+interface StoreOutcome extends S3Outcome {
+  readonly emulator: EmulatorNote | null;
+}
+
+/** The directory-store and S3 cases (`fs`, `s3`), their runners bundled under `work`. */
+async function runStoreParts(options: Options, work: string): Promise<StoreOutcome> {
+  const measured: MeasuredCase[] = [];
+  const skipped: SkippedCase[] = [];
+  if (!options.parts.has('fs') && !options.parts.has('s3')) return { measured, skipped, emulator: null };
+  const specs = cases(options);
+  const runners = await bundleRunners(
+    { 'case-fs': 'bench/case-fs.ts', 'case-s3': 'bench/case-s3.ts' },
+    path.join(work, 'runners'),
+  );
+  // A hermetic AWS environment for the S3 cases: dummy credentials, no shared config files.
+  const env = emulatorEnv(work);
+  if (options.parts.has('fs')) measured.push(...(await runFsCases(specs, work, runners['case-fs'], env)));
+  if (!options.parts.has('s3')) return { measured, skipped, emulator: null };
+  return withEmulator(async (emulator) => {
+    const outcome = await runS3Cases(specs, emulator, runners['case-s3'], env, options.s3Full);
+    return {
+      measured: [...measured, ...outcome.measured],
+      skipped: [...skipped, ...outcome.skipped],
+      emulator: { endpoint: emulator.endpoint, seeding: emulator.seeding },
+    };
+  });
+}
+
+/** The `deep-history` line (`deep-history.ts`). */
+async function runDeepHistoryPart(): Promise<DeepHistoryLine> {
+  progress('deep-history: seeding rows with 5,000 drills of history and running');
+  const deep = await withEmulator(runDeepHistory);
+  print(JSON.stringify(deep));
+  return deep;
+}
+
+/** The `ledger` and `concurrent-s3` lines (`ledger.ts`). */
+async function runLedgerPart(): Promise<void> {
+  progress(`ledger: planning a ${LEDGER_ROWS}-row ledger, then four runs racing on one S3 ledger`);
+  print(JSON.stringify(ledgerSize()));
+  print(JSON.stringify(await withEmulator(concurrentS3)));
+}
+
+function runAuditPart(): void {
+  progress('audit: rendering the HTML report, the CSV and the history of 10,000 rows');
+  const audit = runAuditBench();
+  print(JSON.stringify(audit));
+  for (const note of auditNotes(audit)) print(`# ${note}`);
+}
+
+function runWaiversPart(): void {
+  progress('waivers: validating a 5 MiB waivers file and applying it to 5,000 rows');
+  print(JSON.stringify(runWaiversBench()));
+}
+
+async function runVerifyChainPart(): Promise<void> {
+  progress('verify-chain: 365 days x 6 files on a directory and on S3, then verify');
+  for (const line of await withEmulator(runVerifyChain)) print(JSON.stringify(line));
+}
+
+async function runBundlePart(work: string): Promise<BundleFigures> {
+  progress(`bundling ${LAMBDA_ENTRY} and timing ${COLD_INIT_RUNS} cold starts`);
+  const dir = path.join(work, 'bundle');
+  mkdirSync(dir, { recursive: true });
+  const bundle = await measureBundle(dir);
+  print(JSON.stringify(bundleLine(bundle)));
+  return bundle;
+}
+
+/** The parts between deep-history and the bundle, in this order. */
+async function runOtherParts(options: Options, work: string): Promise<void> {
+  if (options.parts.has('ledger')) await runLedgerPart();
+  if (options.parts.has('audit')) runAuditPart();
+  if (options.parts.has('waivers')) runWaiversPart();
+  if (options.parts.has('verify-chain')) await runVerifyChainPart();
+  if (options.parts.has('event')) await runEventPart(path.join(work, 'event'), print, progress);
+}
 
 async function main(): Promise<void> {
   const started = performance.now();
   const loadAtStart = load();
   const options = parseOptions(process.argv.slice(2));
   const work = mkdtempSync(path.join(tmpdir(), 'usr-bench-'));
-  let emulator: Emulator | null = null;
   const cleanup = (): void => {
     for (const child of running) child.kill('SIGKILL');
     rmSync(work, { recursive: true, force: true });
@@ -440,85 +521,13 @@ async function main(): Promise<void> {
     process.exit(130);
   });
   try {
-    const specs = cases(options);
-    const wantsStores = options.parts.has('fs') || options.parts.has('s3');
-    const runners = wantsStores ? await buildRunners(path.join(work, 'runners')) : null;
-    // A hermetic AWS environment for the S3 cases: dummy credentials, no shared config files.
-    const env: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH ?? '',
-      HOME: work,
-      AWS_ACCESS_KEY_ID: EMULATOR_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: EMULATOR_CREDENTIALS.secretAccessKey,
-      AWS_CONFIG_FILE: path.join(work, 'aws-config-none'),
-      AWS_SHARED_CREDENTIALS_FILE: path.join(work, 'aws-credentials-none'),
-      AWS_EC2_METADATA_DISABLED: 'true',
-    };
-    const measured: MeasuredCase[] = [];
-    const skipped: SkippedCase[] = [];
-    if (runners && options.parts.has('fs'))
-      measured.push(...(await runFsCases(specs, work, runners.fs, env)));
-    if (runners && options.parts.has('s3')) {
-      emulator = await startEmulator();
-      const outcome = await runS3Cases(specs, emulator, runners.s3, env, options.s3Full);
-      measured.push(...outcome.measured);
-      skipped.push(...outcome.skipped);
-      await emulator.stop();
-    }
-    let deep: DeepHistoryLine | null = null;
-    if (options.parts.has('deep-history')) {
-      progress('deep-history: seeding rows with 5,000 drills of history and running');
-      const deepEmulator = await startEmulator();
-      try {
-        deep = await runDeepHistory(deepEmulator);
-      } finally {
-        await deepEmulator.stop();
-      }
-      print(JSON.stringify(deep));
-    }
-    if (options.parts.has('ledger')) await runLedgerCases();
-    if (options.parts.has('audit')) {
-      progress('audit: rendering the HTML report, the CSV and the history of 10,000 rows');
-      const audit = runAuditBench();
-      print(JSON.stringify(audit));
-      for (const note of auditNotes(audit)) print(`# ${note}`);
-    }
-    if (options.parts.has('waivers')) {
-      progress('waivers: validating a 5 MiB waivers file and applying it to 5,000 rows');
-      print(JSON.stringify(runWaiversBench()));
-    }
-    if (options.parts.has('verify-chain')) {
-      progress('verify-chain: 365 days x 6 files on a directory and on S3, then verify');
-      const chainEmulator = await startEmulator();
-      try {
-        for (const line of await runVerifyChain(chainEmulator)) print(JSON.stringify(line));
-      } finally {
-        await chainEmulator.stop();
-      }
-    }
-    if (options.parts.has('event')) await runEventPart(path.join(work, 'event'), print, progress);
-    let bundle: BundleFigures | null = null;
-    if (options.parts.has('bundle')) {
-      progress(`bundling ${LAMBDA_ENTRY} and timing ${COLD_INIT_RUNS} cold starts`);
-      const dir = path.join(work, 'bundle');
-      mkdirSync(dir, { recursive: true });
-      bundle = await measureBundle(dir);
-      print(JSON.stringify(bundleLine(bundle)));
-    }
-    summary(measured, skipped, bundle, emulator, performance.now() - started, loadAtStart, deep);
+    const stores = await runStoreParts(options, work);
+    const deep = options.parts.has('deep-history') ? await runDeepHistoryPart() : null;
+    await runOtherParts(options, work);
+    const bundle = options.parts.has('bundle') ? await runBundlePart(work) : null;
+    summary({ ...stores, bundle, deep, durationMs: performance.now() - started, loadAtStart });
   } finally {
     cleanup();
-  }
-}
-
-/** The `ledger` and `concurrent-s3` lines (`ledger.ts`). */
-async function runLedgerCases(): Promise<void> {
-  progress(`ledger: planning a ${LEDGER_ROWS}-row ledger, then four runs racing on one S3 ledger`);
-  print(JSON.stringify(ledgerSize()));
-  const emulator = await startEmulator();
-  try {
-    print(JSON.stringify(await concurrentS3(emulator)));
-  } finally {
-    await emulator.stop();
   }
 }
 

@@ -128,7 +128,8 @@ export function scheduleDocument(): string {
   )}\n`;
 }
 
-const isoSeconds = (ms: number): string =>
+/** An instant as ISO-8601 UTC to the second, `2026-11-25T06:00:00Z`. */
+export const isoSeconds = (ms: number): string =>
   new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 const isoDate = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 
@@ -179,7 +180,6 @@ function failures(index: number, count: number): boolean[] {
 /** The drills of row `index` from `newer` (inclusive) to `older` (exclusive) positions before its newest. */
 export function* rowDrills(index: number, newer: number, older: number): Generator<StoreObject> {
   const row = policyRow(index);
-  const incident = row.phase === 'incident';
   const newestAt =
     NOW_MS - newestAgeDays(profileOf(index), random(index * 7919 + 17)) * DAY_MS + 10 * HOUR_MS;
   const failed = failures(index, older + 1);
@@ -197,31 +197,74 @@ export function* rowDrills(index: number, newer: number, older: number): Generat
     const recovery = fail
       ? row.maxRecoveryMinutes + 5 + Math.floor(draws.recovery * 30)
       : 10 + Math.floor(draws.recovery * (row.maxRecoveryMinutes - 10));
-    const drill = {
-      schemaVersion: 'usr-drill-evidence/v1',
-      drillId,
-      rowId: row.id,
-      drillType: incident ? 'incident' : 'rollback',
-      runbookId: row.runbookId,
-      runbookVersion: RUNBOOK_VERSION,
-      outcome: fail ? 'fail' : 'pass',
-      startedAt: isoSeconds(completedMs - (recovery + response) * MINUTE_MS),
-      completedAt: isoSeconds(completedMs),
-      responseMinutes: response,
-      recoveryMinutes: recovery,
-      rolesPresent: [...row.requiredRoles],
-      artifactsProduced: [...row.requiredArtifacts],
-      channelsUsed: incident ? [row.communicationChannels[0] ?? '#inc-bridge'] : [],
+    const extra = {
       ...(fail
         ? { remediation: { owner: `oncall-${(index % 17) + 1}`, eta: isoDate(completedMs + 7 * DAY_MS) } }
         : {}),
       ...(rerunOf !== null ? { rerunOf } : {}),
     };
-    yield {
-      key: `drills/${row.id}/${formatKeyTimestamp(completedMs)}-${drillId}.json`,
-      body: `${JSON.stringify(drill, null, 2)}\n`,
+    const facts: DrillFacts = {
+      drillId,
+      outcome: fail ? 'fail' : 'pass',
+      startedAt: isoSeconds(completedMs - (recovery + response) * MINUTE_MS),
+      completedAt: isoSeconds(completedMs),
+      responseMinutes: response,
+      recoveryMinutes: recovery,
     };
+    yield drillObject(row, completedMs, facts, { extra, pretty: true });
   }
+}
+
+/** What one drill of a row records besides the row's own runbook, roles, artifacts and channel. */
+export interface DrillFacts {
+  readonly drillId: string;
+  readonly outcome: 'pass' | 'fail';
+  /** Recorded by the synthetic stores only. */
+  readonly startedAt?: string;
+  readonly completedAt: string;
+  readonly responseMinutes: number;
+  readonly recoveryMinutes: number;
+}
+
+export interface DrillObjectOptions {
+  /** Fields after the row's (a remediation, `rerunOf`). */
+  readonly extra?: Record<string, unknown>;
+  /** Indented JSON with a final newline, like an operator's file; compact otherwise. */
+  readonly pretty?: boolean;
+}
+
+/**
+ * A drill evidence document of `row` (docs/formats.md) with its required roles and artifacts present and, for an
+ * incident, its first channel used, stored at `drills/<rowId>/<keyMs as key timestamp>-<drillId>.json`.
+ */
+export function drillObject(
+  row: BenchRow,
+  keyMs: number,
+  facts: DrillFacts,
+  options: DrillObjectOptions = {},
+): StoreObject {
+  const incident = row.phase === 'incident';
+  const drill = {
+    schemaVersion: 'usr-drill-evidence/v1',
+    drillId: facts.drillId,
+    rowId: row.id,
+    drillType: incident ? 'incident' : 'rollback',
+    runbookId: row.runbookId,
+    runbookVersion: RUNBOOK_VERSION,
+    outcome: facts.outcome,
+    ...(facts.startedAt !== undefined ? { startedAt: facts.startedAt } : {}),
+    completedAt: facts.completedAt,
+    responseMinutes: facts.responseMinutes,
+    recoveryMinutes: facts.recoveryMinutes,
+    rolesPresent: [...row.requiredRoles],
+    artifactsProduced: [...row.requiredArtifacts],
+    channelsUsed: incident ? row.communicationChannels.slice(0, 1) : [],
+    ...options.extra,
+  };
+  return {
+    key: `drills/${row.id}/${formatKeyTimestamp(keyMs)}-${facts.drillId}.json`,
+    body: options.pretty ? `${JSON.stringify(drill, null, 2)}\n` : JSON.stringify(drill),
+  };
 }
 
 /** Every object of the store: the policy, the schedule, then each row's drills (newest first). */

@@ -12,7 +12,6 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { S3Client } from '@aws-sdk/client-s3';
 import { FsReportSink } from '../lambdas/adapters/fs-store';
 import { S3ReportSink } from '../lambdas/adapters/s3-store';
 import { sha256 } from '../lambdas/collect-row';
@@ -21,7 +20,7 @@ import type { ManifestLink } from '../lambdas/core/schemas';
 import { verifyReports } from '../lambdas/verify';
 import { CountingReportSink, RequestCounter, countS3Requests } from './counting';
 import type { Emulator } from './emulator';
-import { EMULATOR_CREDENTIALS, EMULATOR_REGION } from './emulator';
+import { emulatorS3Client } from './emulator';
 import type { StoreObject } from './synthetic';
 
 export const VERIFY_DAYS = 365;
@@ -121,14 +120,7 @@ async function onS3(emulator: Emulator): Promise<VerifyChainLine> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const bucket = 'bench-verify-chain';
   emulator.createBucket(bucket);
-  const client = new S3Client({
-    region: EMULATOR_REGION,
-    endpoint: emulator.endpoint,
-    forcePathStyle: true,
-    credentials: EMULATOR_CREDENTIALS,
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+  const client = emulatorS3Client(emulator.endpoint);
   try {
     const objects = [...yearOfReports()];
     await emulator.seed(bucket, objects);

@@ -3,7 +3,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sns from 'aws-cdk-lib/aws-sns';
-import { MAX_CONCURRENCY } from '../lambdas/constants';
+import { INPUT_FOLDERS, MAX_CONCURRENCY } from '../lambdas/constants';
 import { bucketAccessOf } from './bucket-access';
 import type { BucketAccess, StorePaths } from './bucket-access';
 import { ALERT_TYPES, READINESS_MONITOR_DEFAULTS } from './readiness-monitor-props';
@@ -131,7 +131,7 @@ function resolveHistoryTable(option: ReadinessMonitorProps['historyTable']): His
 function resolvePaths(props: ReadinessMonitorProps): StorePaths {
   const evidencePrefix = checkPrefix('evidencePrefix', props.evidencePrefix ?? d.evidencePrefix);
   const reportsPrefix = checkPrefix('reportsPrefix', props.reportsPrefix ?? evidencePrefix);
-  for (const folder of ['policy/', 'schedule/', 'drills/']) {
+  for (const folder of INPUT_FOLDERS) {
     if (reportsPrefix.startsWith(`${evidencePrefix}${folder}`)) {
       throw new Error(
         `reportsPrefix '${reportsPrefix}' lies inside the evidence folder '${evidencePrefix}${folder}': reports and the ledger would be read back as evidence`,

@@ -6,11 +6,23 @@ import { REPO_ROOT } from './infra/support';
 /** The house limit on a function's length (lines from its first to its last line). */
 const MAX_FUNCTION_LINES = 60;
 
+/**
+ * The folders scanned, and how many functions each holds at least (a scan that finds almost nothing is a broken
+ * scan). `scripts/` holds a TypeScript entry point and a CommonJS helper; both are read. `bin/` holds only thin
+ * launchers and is not scanned.
+ */
+const SCANNED = [
+  { dir: 'lib', atLeast: 21 },
+  { dir: 'lambdas', atLeast: 21 },
+  { dir: 'bench', atLeast: 21 },
+  { dir: 'scripts', atLeast: 5 },
+] as const;
+
 function sources(dir: string): string[] {
   return readdirSync(path.join(REPO_ROOT, dir)).flatMap((name) => {
     const rel = path.join(dir, name);
     if (statSync(path.join(REPO_ROOT, rel)).isDirectory()) return sources(rel);
-    return rel.endsWith('.ts') ? [rel] : [];
+    return rel.endsWith('.ts') || rel.endsWith('.js') ? [rel] : [];
   });
 }
 
@@ -33,10 +45,10 @@ function functionLengths(file: string): { where: string; lines: number }[] {
 }
 
 describe('function length', () => {
-  for (const dir of ['lib', 'lambdas']) {
+  for (const { dir, atLeast } of SCANNED) {
     it(`keeps every function in ${dir}/ at ${MAX_FUNCTION_LINES} lines or fewer`, () => {
       const all = sources(dir).flatMap(functionLengths);
-      expect(all.length).toBeGreaterThan(20);
+      expect(all.length).toBeGreaterThanOrEqual(atLeast);
       expect(all.filter(({ lines }) => lines > MAX_FUNCTION_LINES)).toEqual([]);
     });
   }

@@ -19,10 +19,9 @@ import type {
 import { DEFAULT_CONCURRENCY, MAX_LEDGER_BYTES } from '../constants';
 import { ReportWriteError, StoreUnreachableError } from '../ports';
 import { awsErrorInfo, describeAwsError, s3Location, unreachableMessage } from './aws-clients';
+import { continuationOf, listedObject, s3Pages, stripQuotes } from './s3-pages';
 
-/** S3 ETags come quoted (`"9b2cf535f27731c974343645a3985328"`); reports carry them without the quotes. */
-export const stripQuotes = (etag: string | undefined): string | null =>
-  etag === undefined || etag === '' ? null : etag.replace(/^(W\/)?"/, '').replace(/"$/, '');
+export { stripQuotes };
 
 const isMissingKey = (error: unknown): boolean => {
   const info = awsErrorInfo(error);
@@ -199,16 +198,13 @@ export class S3EvidenceStore implements EvidenceStore {
    * (MaxKeys) and the listing stops once it has them.
    */
   async listDrills(rowId: string, options: ListDrillsOptions = {}): Promise<readonly ObjectMeta[]> {
-    const folder = `drills/${rowId}/`;
-    const listPrefix = this.prefix + folder;
+    const listPrefix = `${this.prefix}drills/${rowId}/`;
     const endAt = options.endAt === undefined ? undefined : listPrefix + options.endAt;
     const limit = options.limit;
     const out: ObjectMeta[] = [];
-    let token: string | undefined;
-    do {
-      let page;
-      try {
-        page = await this.limiter.run(() =>
+    const pages = s3Pages({
+      fetch: (token: string | undefined) =>
+        this.limiter.run(() =>
           this.client.send(
             new ListObjectsV2Command({
               Bucket: this.bucket,
@@ -221,13 +217,12 @@ export class S3EvidenceStore implements EvidenceStore {
               ...(limit !== undefined ? { MaxKeys: Math.min(1000, Math.max(1, limit - out.length)) } : {}),
             }),
           ),
-        );
-      } catch (error) {
-        throw new StoreUnreachableError(
-          `cannot list ${unreachableMessage(`s3://${this.bucket}/${listPrefix}`, error)}`,
-          { cause: error },
-        );
-      }
+        ),
+      next: continuationOf,
+      failure: 'cannot list',
+      location: `s3://${this.bucket}/${listPrefix}`,
+    });
+    for await (const page of pages) {
       let pastEnd = false;
       for (const item of page.Contents ?? []) {
         const fullKey = item.Key;
@@ -236,18 +231,10 @@ export class S3EvidenceStore implements EvidenceStore {
           pastEnd = true;
           continue;
         }
-        if (fullKey.endsWith('/')) continue;
-        out.push({
-          key: fullKey.slice(this.prefix.length),
-          size: item.Size ?? 0,
-          lastModified: item.LastModified?.toISOString() ?? null,
-          etag: stripQuotes(item.ETag),
-          versionId: null,
-        });
+        if (!fullKey.endsWith('/')) out.push(listedObject(item, fullKey, this.prefix));
       }
-      const enough = limit !== undefined && out.length >= limit;
-      token = !pastEnd && !enough && page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token !== undefined);
+      if (pastEnd || (limit !== undefined && out.length >= limit)) break;
+    }
     return limit === undefined ? out : out.slice(0, limit);
   }
 }
@@ -283,37 +270,26 @@ export class S3ReportSink implements ReportSink {
   async list(listPrefix: string): Promise<readonly ObjectMeta[]> {
     const full = this.prefix + listPrefix;
     const out: ObjectMeta[] = [];
-    let token: string | undefined;
-    do {
-      let page;
-      try {
-        page = await this.client.send(
+    const pages = s3Pages({
+      fetch: (token: string | undefined) =>
+        this.client.send(
           new ListObjectsV2Command({
             Bucket: this.bucket,
             Prefix: full,
             ...(token ? { ContinuationToken: token } : {}),
           }),
-        );
-      } catch (error) {
-        throw new StoreUnreachableError(
-          `cannot list ${unreachableMessage(`s3://${this.bucket}/${full}`, error)}`,
-          {
-            cause: error,
-          },
-        );
-      }
+        ),
+      next: continuationOf,
+      failure: 'cannot list',
+      location: `s3://${this.bucket}/${full}`,
+    });
+    for await (const page of pages) {
       for (const item of page.Contents ?? []) {
-        if (item.Key === undefined || !item.Key.startsWith(full) || item.Key.endsWith('/')) continue;
-        out.push({
-          key: item.Key.slice(this.prefix.length),
-          size: item.Size ?? 0,
-          lastModified: item.LastModified?.toISOString() ?? null,
-          etag: stripQuotes(item.ETag),
-          versionId: null,
-        });
+        const key = item.Key;
+        if (key !== undefined && key.startsWith(full) && !key.endsWith('/'))
+          out.push(listedObject(item, key, this.prefix));
       }
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token !== undefined);
+    }
     return out;
   }
 

@@ -8,6 +8,7 @@ import type { ObjectVersion } from '../core/verify-chain';
 import { StoreUnreachableError } from '../ports';
 import type { VersionSource } from '../verify';
 import { s3Location, unreachableMessage } from './aws-clients';
+import { s3Pages } from './s3-pages';
 
 export interface S3VersionsOptions {
   readonly client: S3Client;
@@ -17,6 +18,12 @@ export interface S3VersionsOptions {
 }
 
 type VersionPage = Partial<ListObjectVersionsCommandOutput>;
+
+/** Where the next page of versions starts. */
+interface VersionCursor {
+  readonly keyMarker: string;
+  readonly versionMarker: string | undefined;
+}
 
 export class S3VersionSource implements VersionSource {
   readonly location: string;
@@ -48,38 +55,30 @@ export class S3VersionSource implements VersionSource {
   async listVersions(listPrefix: string): Promise<readonly ObjectVersion[]> {
     const full = this.prefix + listPrefix;
     const out: ObjectVersion[] = [];
-    let keyMarker: string | undefined;
-    let versionMarker: string | undefined;
-    do {
-      const page = await this.page(full, keyMarker, versionMarker);
+    const pages = s3Pages({
+      fetch: (cursor: VersionCursor | undefined) => this.page(full, cursor),
+      next: (page: VersionPage): VersionCursor | undefined =>
+        page.IsTruncated && page.NextKeyMarker !== undefined
+          ? { keyMarker: page.NextKeyMarker, versionMarker: page.NextVersionIdMarker }
+          : undefined,
+      failure: 'cannot list the versions of',
+      location: `s3://${this.bucket}/${full}`,
+    });
+    for await (const page of pages)
       out.push(...this.entries(page.Versions, false), ...this.entries(page.DeleteMarkers, true));
-      keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
-      versionMarker = page.IsTruncated ? page.NextVersionIdMarker : undefined;
-    } while (keyMarker !== undefined);
     return out;
   }
 
-  private async page(
-    full: string,
-    keyMarker: string | undefined,
-    versionMarker: string | undefined,
-  ): Promise<VersionPage> {
-    try {
-      const answer = await this.client.send(
-        new ListObjectVersionsCommand({
-          Bucket: this.bucket,
-          Prefix: full,
-          ...(keyMarker !== undefined ? { KeyMarker: keyMarker } : {}),
-          ...(versionMarker !== undefined ? { VersionIdMarker: versionMarker } : {}),
-        }),
-      );
-      return answer ?? {};
-    } catch (error) {
-      throw new StoreUnreachableError(
-        `cannot list the versions of ${unreachableMessage(`s3://${this.bucket}/${full}`, error)}`,
-        { cause: error },
-      );
-    }
+  private async page(full: string, cursor: VersionCursor | undefined): Promise<VersionPage> {
+    const answer = await this.client.send(
+      new ListObjectVersionsCommand({
+        Bucket: this.bucket,
+        Prefix: full,
+        ...(cursor !== undefined ? { KeyMarker: cursor.keyMarker } : {}),
+        ...(cursor?.versionMarker !== undefined ? { VersionIdMarker: cursor.versionMarker } : {}),
+      }),
+    );
+    return answer ?? {};
   }
 
   private entries(

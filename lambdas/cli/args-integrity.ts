@@ -1,45 +1,28 @@
 /** Flags of `usr-readiness verify` and `usr-readiness gate` (CONTRACT §10), parsed with parseArgs and zod. */
-import type { ParseArgsConfig } from 'node:util';
-import { parseArgs } from 'node:util';
 import * as z from 'zod';
-import { parseS3Url } from '../adapters/s3-url';
 import { DEFAULT_CONCURRENCY, DEFAULT_GATE_MAX_AGE, MAX_CONCURRENCY, MAX_DAYS } from '../constants';
 import { parseDuration } from '../core/gate';
-import { UsageError } from './args';
-
-const got = (input: unknown): string => `got "${String(input)}"`;
+import {
+  AWS_FLAGS,
+  AWS_OPTIONS,
+  concurrencyFlag,
+  got,
+  locationFlag,
+  noPositionals,
+  nowFlag,
+  parseFlags,
+  storeRequired,
+  validated,
+} from './flags';
 
 /** A directory or a well-formed `s3://bucket[/prefix]`. */
 const location = (flag: string) =>
-  z
-    .string({ message: `${flag} is required (a directory or s3://bucket/prefix)` })
-    .min(1, { message: `${flag} must not be empty` })
-    .superRefine((value, ctx) => {
-      if (!value.startsWith('s3://')) return;
-      try {
-        parseS3Url(value);
-      } catch (error) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `${flag}: ${error instanceof Error ? error.message : String(error)}`,
-        });
-      }
-    });
+  locationFlag(flag, { missing: storeRequired(flag), empty: `${flag} must not be empty` });
 
 const day = (flag: string) =>
   z.iso
     .date({ error: (issue) => `${flag} must be a day such as 2026-10-01 (YYYY-MM-DD), ${got(issue.input)}` })
     .optional();
-
-const AWS_FLAGS = {
-  region: z.string().min(1).optional(),
-  profile: z.string().min(1).optional(),
-  'endpoint-url': z
-    .url({
-      error: (issue) => `--endpoint-url must be a URL such as http://127.0.0.1:4566, ${got(issue.input)}`,
-    })
-    .optional(),
-};
 
 const VerifyFlagsSchema = z
   .object({
@@ -48,14 +31,7 @@ const VerifyFlagsSchema = z
     from: day('--from'),
     to: day('--to'),
     versions: z.boolean().default(false),
-    concurrency: z
-      .string()
-      .regex(/^[1-9]\d{0,8}$/, {
-        error: (issue) => `--concurrency must be a positive integer, ${got(issue.input)}`,
-      })
-      .transform(Number)
-      .refine((n) => n <= MAX_CONCURRENCY, { message: `--concurrency must be at most ${MAX_CONCURRENCY}` })
-      .default(DEFAULT_CONCURRENCY),
+    concurrency: concurrencyFlag({ quoteOverMax: false }),
     quiet: z.boolean().default(false),
     ...AWS_FLAGS,
   })
@@ -79,13 +55,7 @@ const GateFlagsSchema = z.object({
       });
       return z.NEVER;
     }),
-  now: z.iso
-    .datetime({
-      offset: true,
-      error: (issue) =>
-        `--now must be an ISO-8601 date-time with a zone such as 2026-11-25T06:00:00Z, ${got(issue.input)}`,
-    })
-    .optional(),
+  now: nowFlag,
   ...AWS_FLAGS,
 });
 export type GateFlags = z.output<typeof GateFlagsSchema>;
@@ -98,17 +68,15 @@ export type IntegrityCommand =
   | { readonly command: 'gate'; readonly flags: GateFlags }
   | { readonly command: 'verify' | 'gate'; readonly help: true };
 
-const AWS_OPTIONS = {
+const STORE_OPTIONS = {
   store: { type: 'string' },
   out: { type: 'string' },
-  region: { type: 'string' },
-  profile: { type: 'string' },
-  'endpoint-url': { type: 'string' },
+  ...AWS_OPTIONS,
   help: { type: 'boolean', short: 'h' },
 } as const;
 
 const VERIFY_OPTIONS = {
-  ...AWS_OPTIONS,
+  ...STORE_OPTIONS,
   from: { type: 'string' },
   to: { type: 'string' },
   versions: { type: 'boolean' },
@@ -116,38 +84,17 @@ const VERIFY_OPTIONS = {
   quiet: { type: 'boolean', short: 'q' },
 } as const;
 
-const GATE_OPTIONS = { ...AWS_OPTIONS, 'max-age': { type: 'string' }, now: { type: 'string' } } as const;
+const GATE_OPTIONS = { ...STORE_OPTIONS, 'max-age': { type: 'string' }, now: { type: 'string' } } as const;
 
-function parse<T extends NonNullable<ParseArgsConfig['options']>>(
-  command: string,
-  argv: string[],
+/** The flag values of `verify` or `gate`, which take no positional arguments. */
+function parse<T extends typeof VERIFY_OPTIONS | typeof GATE_OPTIONS>(
+  command: 'verify' | 'gate',
+  argv: readonly string[],
   options: T,
 ) {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
-  } catch (error) {
-    // Under a test runner's realm a Node error may not be `instanceof Error`: read its text either way.
-    const message = (String((error as { message?: unknown })?.message ?? error).split('\n')[0] ?? '').trim();
-    const unknown = /Unknown option '([^']+)'/.exec(message);
-    throw new UsageError(unknown ? `unknown option ${unknown[1]} (see ${command} --help)` : message);
-  }
-  if (parsed.positionals.length > 0)
-    throw new UsageError(`${command} takes no positional arguments, got "${parsed.positionals[0]}"`);
+  const parsed = parseFlags(argv, options, `${command} --help`);
+  noPositionals(command, parsed.positionals);
   return parsed.values;
-}
-
-function firstIssue(error: z.ZodError): string {
-  const issue = error.issues[0];
-  if (!issue) return 'invalid arguments';
-  const flag = issue.path.length > 0 ? `--${String(issue.path[0])}` : '';
-  return issue.message.startsWith('--') || flag === '' ? issue.message : `${flag}: ${issue.message}`;
-}
-
-function validated<S extends z.ZodType>(schema: S, values: unknown): z.output<S> {
-  const parsed = schema.safeParse(values);
-  if (!parsed.success) throw new UsageError(firstIssue(parsed.error));
-  return parsed.data;
 }
 
 /** `verify …`, `gate …`, `help verify`, `help gate`; null for any other command (args.ts goes on). */
@@ -156,12 +103,12 @@ export function parseIntegrityCommand(argv: readonly string[]): IntegrityCommand
   if (command === 'help' && (rest[0] === 'verify' || rest[0] === 'gate'))
     return { command: rest[0], help: true };
   if (command === 'verify') {
-    const values = parse(command, [...rest], VERIFY_OPTIONS);
+    const values = parse(command, rest, VERIFY_OPTIONS);
     if (values.help) return { command, help: true };
     return { command, flags: validated(VerifyFlagsSchema, values) };
   }
   if (command === 'gate') {
-    const values = parse(command, [...rest], GATE_OPTIONS);
+    const values = parse(command, rest, GATE_OPTIONS);
     if (values.help) return { command, help: true };
     return { command, flags: validated(GateFlagsSchema, values) };
   }

@@ -1,8 +1,5 @@
 /** Flags of `usr-readiness` (docs/cli.md), parsed with node's parseArgs and validated with zod. */
-import type { ParseArgsConfig } from 'node:util';
-import { parseArgs } from 'node:util';
 import * as z from 'zod';
-import { parseS3Url } from '../adapters/s3-url';
 import type { IntegrityCommand } from './args-integrity';
 import { parseIntegrityCommand } from './args-integrity';
 import {
@@ -17,37 +14,23 @@ import {
   MAX_DAYS,
   SNS_TOPIC_ARN,
 } from '../constants';
+import {
+  AWS_FLAGS,
+  AWS_OPTIONS,
+  concurrencyFlag,
+  got,
+  locationFlag,
+  noPositionals,
+  nonNegativeInt,
+  nowFlag,
+  parseFlags,
+  positiveInt,
+  storeRequired,
+  UsageError,
+  validated,
+} from './flags';
 
-/** A bad command line: printed as one line, exit 2. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
-
-const got = (input: unknown): string => `got "${String(input)}"`;
-
-/** The number a digits-only flag value stands for, or a `${flag} must be at most …` issue above `max`. */
-const atMost =
-  (flag: string, max: number) =>
-  (value: string, ctx: z.RefinementCtx<string>): number => {
-    const parsed = Number(value);
-    if (parsed <= max) return parsed;
-    ctx.addIssue({ code: 'custom', input: value, message: `${flag} must be at most ${max}, ${got(value)}` });
-    return z.NEVER;
-  };
-
-const positiveInt = (flag: string, max = Number.MAX_SAFE_INTEGER) =>
-  z
-    .string()
-    .regex(/^[1-9]\d{0,8}$/, { error: (issue) => `${flag} must be a positive integer, ${got(issue.input)}` })
-    .transform(atMost(flag, max));
-
-const nonNegativeInt = (flag: string, max = Number.MAX_SAFE_INTEGER) =>
-  z
-    .string()
-    .regex(/^\d{1,9}$/, {
-      error: (issue) => `${flag} must be a whole number of days (0 or more), ${got(issue.input)}`,
-    })
-    .transform(atMost(flag, max));
+export { UsageError };
 
 const AlertsFlagSchema = z.union([
   z.literal('stdout').transform(() => ({ kind: 'stdout' as const })),
@@ -68,40 +51,15 @@ const isFifoTopic = (value: string): boolean =>
 
 export type AlertsTarget = z.output<typeof AlertsFlagSchema>;
 
-/** `--store` and `--out` are a directory or an `s3://` URL; a malformed URL is bad usage, said up front. */
-const s3UrlProblem =
-  (flag: string) =>
-  (value: string, ctx: z.RefinementCtx<string>): void => {
-    if (!value.startsWith('s3://')) return;
-    try {
-      parseS3Url(value);
-    } catch (error) {
-      ctx.addIssue({
-        code: 'custom',
-        input: value,
-        message: `${flag}: ${error instanceof Error ? error.message : String(error)}`,
-      });
-    }
-  };
-
 const CheckFlagsSchema = z.object({
-  store: z
-    .string({ message: '--store is required (a directory or s3://bucket/prefix)' })
-    .min(1)
-    .superRefine(s3UrlProblem('--store')),
-  now: z.iso
-    .datetime({
-      offset: true,
-      error: (issue) =>
-        `--now must be an ISO-8601 date-time with a zone such as 2026-11-25T06:00:00Z, ${got(issue.input)}`,
-    })
-    .optional(),
+  store: locationFlag('--store', { missing: storeRequired('--store') }),
+  now: nowFlag,
   policy: z.string().min(1).default(DEFAULT_POLICY_KEY),
   schedule: z.string().min(1).default(DEFAULT_SCHEDULE_KEY),
   waivers: z.string().min(1).default(DEFAULT_WAIVERS_KEY),
   'max-waiver-days': positiveInt('--max-waiver-days', MAX_DAYS).default(DEFAULT_MAX_WAIVER_DAYS),
-  out: z.string().min(1).superRefine(s3UrlProblem('--out')).optional(),
-  state: z.string().min(1).superRefine(s3UrlProblem('--state')).optional(),
+  out: locationFlag('--out').optional(),
+  state: locationFlag('--state').optional(),
   alerts: z
     .string()
     .optional()
@@ -127,14 +85,8 @@ const CheckFlagsSchema = z.object({
     .default('table'),
   'cadence-days': positiveInt('--cadence-days', MAX_DAYS).default(DEFAULT_CADENCE_DAYS),
   'warn-days': nonNegativeInt('--warn-days', MAX_DAYS).default(DEFAULT_WARN_DAYS),
-  concurrency: positiveInt('--concurrency', MAX_CONCURRENCY).default(DEFAULT_CONCURRENCY),
-  region: z.string().min(1).optional(),
-  profile: z.string().min(1).optional(),
-  'endpoint-url': z
-    .url({
-      error: (issue) => `--endpoint-url must be a URL such as http://127.0.0.1:4566, ${got(issue.input)}`,
-    })
-    .optional(),
+  concurrency: concurrencyFlag(),
+  ...AWS_FLAGS,
   'exit-zero': z.boolean().default(false),
   quiet: z.boolean().default(false),
   help: z.boolean().default(false),
@@ -176,9 +128,7 @@ const CHECK_OPTIONS = {
   'cadence-days': { type: 'string' },
   'warn-days': { type: 'string' },
   concurrency: { type: 'string' },
-  region: { type: 'string' },
-  profile: { type: 'string' },
-  'endpoint-url': { type: 'string' },
+  ...AWS_OPTIONS,
   'exit-zero': { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
@@ -191,23 +141,6 @@ const VALIDATE_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-function firstIssue(error: z.ZodError): string {
-  const issue = error.issues[0];
-  if (!issue) return 'invalid arguments';
-  const flag = issue.path.length > 0 ? `--${String(issue.path[0])}` : '';
-  return issue.message.startsWith('--') || flag === '' ? issue.message : `${flag}: ${issue.message}`;
-}
-
-function parse<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: T) {
-  try {
-    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
-  } catch (error) {
-    const message = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
-    const unknown = /^Unknown option '([^']+)'/.exec(message);
-    throw new UsageError(unknown ? `unknown option ${unknown[1]} (see --help)` : message);
-  }
-}
-
 export function parseCommand(argv: readonly string[]): Command {
   const integrity = parseIntegrityCommand(argv);
   if (integrity) return integrity;
@@ -218,19 +151,15 @@ export function parseCommand(argv: readonly string[]): Command {
   }
   if (command === '--version' || command === '-v') return { command: 'version' };
   if (command === 'check') {
-    const { values, positionals } = parse([...rest], CHECK_OPTIONS);
+    const { values, positionals } = parseFlags(rest, CHECK_OPTIONS, '--help');
     if (values.help) return { command: 'help', topic: 'check' };
-    if (positionals.length > 0)
-      throw new UsageError(`check takes no positional arguments, got "${positionals[0]}"`);
-    const parsed = CheckFlagsSchema.safeParse(values);
-    if (!parsed.success) throw new UsageError(firstIssue(parsed.error));
-    return { command: 'check', flags: parsed.data };
+    noPositionals('check', positionals);
+    return { command: 'check', flags: validated(CheckFlagsSchema, values) };
   }
   if (command === 'validate') {
-    const { values, positionals } = parse([...rest], VALIDATE_OPTIONS);
+    const { values, positionals } = parseFlags(rest, VALIDATE_OPTIONS, '--help');
     if (values.help) return { command: 'help', topic: 'validate' };
-    const parsed = ValidateFlagsSchema.safeParse(values);
-    if (!parsed.success) throw new UsageError(firstIssue(parsed.error));
+    const flags = validated(ValidateFlagsSchema, values);
     const [file, extra] = positionals;
     if (file === undefined)
       throw new UsageError('validate needs the policy file: usr-readiness validate <policy.json>');
@@ -238,9 +167,9 @@ export function parseCommand(argv: readonly string[]): Command {
     return {
       command: 'validate',
       file,
-      format: parsed.data.format,
-      waivers: parsed.data.waivers ?? null,
-      maxWaiverDays: parsed.data['max-waiver-days'],
+      format: flags.format,
+      waivers: flags.waivers ?? null,
+      maxWaiverDays: flags['max-waiver-days'],
     };
   }
   throw new UsageError(

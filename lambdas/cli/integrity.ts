@@ -9,10 +9,9 @@ import type { VersionSource } from '../verify';
 import { NothingToVerifyError, verifyReports } from '../verify';
 import type { GateFlags, IntegrityCommand, StoreFlags, VerifyFlags } from './args-integrity';
 import { INTEGRITY_HELP } from './args-integrity';
+import { clientOptions, isS3 } from './flags';
 import type { Io } from './main';
-import type * as AwsModule from './wiring-integrity-aws';
-
-const isS3 = (location: string): boolean => location.startsWith('s3://');
+import type * as AwsModule from './wiring-aws';
 
 /** The output root (`--out`, default the store) as a report sink, and its object versions on S3. */
 function targets(flags: StoreFlags): { reports: ReportSink; versions: VersionSource | null } {
@@ -20,12 +19,8 @@ function targets(flags: StoreFlags): { reports: ReportSink; versions: VersionSou
   if (!isS3(out)) return { reports: new FsReportSink(out), versions: null };
   // The AWS SDK is loaded only for an s3:// root, so local runs start fast.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const aws = require('./wiring-integrity-aws') as typeof AwsModule;
-  return aws.s3IntegrityTargets(out, {
-    ...(flags.region ? { region: flags.region } : {}),
-    ...(flags.profile ? { profile: flags.profile } : {}),
-    ...(flags['endpoint-url'] ? { endpoint: flags['endpoint-url'] } : {}),
-  });
+  const aws = require('./wiring-aws') as typeof AwsModule;
+  return aws.s3IntegrityTargets(out, clientOptions(flags));
 }
 
 /** Failures that leave the verification without a conclusion: one line, exit 2. */

@@ -7,7 +7,7 @@ import { pseudoFileSystemOf } from '../adapters/fs-write';
 import { LEDGER_KEY, READ_DEADLINE_MS, RUN_LEASE_KEY } from '../constants';
 import type { AlertSink, EvidenceStore, LedgerStore, ReportSink } from '../ports';
 import type { CheckFlags } from './args';
-import { UsageError } from './args';
+import { UsageError, clientOptions, isS3 } from './flags';
 import type * as AwsWiringModule from './wiring-aws';
 
 export interface Targets {
@@ -17,8 +17,6 @@ export interface Targets {
   /** The run lease under the state root: one evaluation of the store at a time. */
   readonly lease: LedgerStore;
 }
-
-const isS3 = (location: string): boolean => location.startsWith('s3://');
 
 type AwsWiring = typeof AwsWiringModule;
 
@@ -34,21 +32,17 @@ export function buildTargets(flags: CheckFlags, print: (line: string) => void): 
   const needsAws = isS3(flags.store) || isS3(out) || isS3(stateRoot) || flags.alerts?.kind === 'sns';
   // The AWS SDK is loaded only when a flag needs it, so local runs start fast.
   const aws = needsAws ? loadAwsWiring() : null;
-  const clientOptions = {
-    ...(flags.region ? { region: flags.region } : {}),
-    ...(flags.profile ? { profile: flags.profile } : {}),
-    ...(flags['endpoint-url'] ? { endpoint: flags['endpoint-url'] } : {}),
-  };
+  const options = clientOptions(flags);
 
   const store: EvidenceStore =
     aws && isS3(flags.store)
-      ? aws.s3Store(flags.store, clientOptions, flags.concurrency)
+      ? aws.s3Store(flags.store, options, flags.concurrency)
       : new FsEvidenceStore(flags.store);
-  const reports: ReportSink = aws && isS3(out) ? aws.s3Reports(out, clientOptions) : new FsReportSink(out);
+  const reports: ReportSink = aws && isS3(out) ? aws.s3Reports(out, options) : new FsReportSink(out);
 
   const stateStore = (key: string, label: string): LedgerStore =>
     aws && isS3(stateRoot)
-      ? aws.s3Ledger(stateRoot, key, clientOptions, label)
+      ? aws.s3Ledger(stateRoot, key, options, label)
       : new FsLedgerStore(path.resolve(stateRoot), key, { label });
   const lease = stateStore(RUN_LEASE_KEY, 'run lease');
   let alerts: Targets['alerts'] = null;
@@ -60,7 +54,7 @@ export function buildTargets(flags: CheckFlags, print: (line: string) => void): 
         : flags.alerts.kind === 'jsonl'
           ? new JsonlAlertSink(flags.alerts.file)
           : aws
-            ? aws.snsSink(flags.alerts.topicArn, clientOptions)
+            ? aws.snsSink(flags.alerts.topicArn, options)
             : (() => {
                 throw new Error('unreachable: sns without the AWS wiring');
               })();

@@ -52,9 +52,23 @@ function errorsAlarm(scope: Construct, fn: lambda.IFunction): cloudwatch.Alarm {
 }
 
 function deadLetterAlarm(scope: Construct, queue: sqs.IQueue): cloudwatch.Alarm {
-  return new cloudwatch.Alarm(scope, 'DeadLetterAlarm', {
-    alarmDescription:
-      'Messages are waiting in the USR readiness dead-letter queue: a scheduled run, an asynchronous invocation or an owner email was not delivered.',
+  return queueNotEmptyAlarm(
+    scope,
+    'DeadLetterAlarm',
+    queue,
+    'Messages are waiting in the USR readiness dead-letter queue: a scheduled run, an asynchronous invocation or an owner email was not delivered.',
+  );
+}
+
+/** Messages visible in `queue` at any time of a 5-minute period (missing data is no message). */
+export function queueNotEmptyAlarm(
+  scope: Construct,
+  id: string,
+  queue: sqs.IQueue,
+  alarmDescription: string,
+): cloudwatch.Alarm {
+  return new cloudwatch.Alarm(scope, id, {
+    alarmDescription,
     metric: queue.metricApproximateNumberOfMessagesVisible({
       period: Duration.minutes(5),
       statistic: cloudwatch.Stats.MAXIMUM,

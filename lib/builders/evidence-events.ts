@@ -1,13 +1,10 @@
-import * as path from 'node:path';
 import { Duration, Stack } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as lambdaEventSources from 'aws-cdk-lib/aws-lambda-event-sources';
-import * as lambdaNodejs from 'aws-cdk-lib/aws-lambda-nodejs';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as lambdaNodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
@@ -20,10 +17,10 @@ import {
 import { acknowledge } from '../cdk-nag';
 import type { ResolvedConfig } from '../resolve-config';
 import type { EvidenceEventsConfig } from '../resolve-events';
-import { notifyOps } from './alarms';
-import { HANDLERS_DIR, PINNED_RUNTIME_REASON, bundlingOptions } from './function';
-import { functionEnvironment } from './function-environment';
-import { grantFunctionPermissions } from './function-permissions';
+import { notifyOps, queueNotEmptyAlarm } from './alarms';
+import { buildTerminalQueue } from './dead-letter-queue';
+import type { DailyCheckFunction } from './function';
+import { buildMonitorFunction } from './function';
 import type { Storage } from './storage';
 import type { Topics } from './topics';
 
@@ -34,8 +31,6 @@ import type { Topics } from './topics';
  */
 const RESERVED_CONCURRENCY = 1;
 const EVENT_SOURCE_MAX_CONCURRENCY = 2;
-/** Keep failed deliveries and dead letters for two weeks, like the monitor's other dead-letter queue. */
-const DEAD_LETTER_RETENTION = Duration.days(14);
 /** The stack-wide singleton function CDK uses to put notification configurations on imported buckets. */
 const BUCKET_NOTIFICATIONS_HANDLER = 'BucketNotificationsHandler050a0587b7544547bf325f094a3db834';
 
@@ -112,19 +107,13 @@ function sendBucketEventsToEventBridge(
 }
 
 function buildDeadLetterQueue(scope: Construct): sqs.Queue {
-  const queue = new sqs.Queue(scope, 'EvidenceEventsDeadLetterQueue', {
-    encryption: sqs.QueueEncryption.SQS_MANAGED,
-    enforceSSL: true,
-    retentionPeriod: DEAD_LETTER_RETENTION,
-  });
-  acknowledge(queue, [
+  return buildTerminalQueue(scope, 'EvidenceEventsDeadLetterQueue', [
     {
       id: 'Serverless-SQSRedrivePolicy',
       reason:
         'this queue is itself the terminal dead-letter queue of the evidence events; nothing consumes it automatically, the next scheduled run evaluates the store anyway',
     },
   ]);
-  return queue;
 }
 
 /**
@@ -173,79 +162,34 @@ function buildRule(
   });
 }
 
-function buildEvidenceFunction(
-  scope: Construct,
-  { config, storage, topics }: EvidenceEventsInputs,
-): { fn: lambdaNodejs.NodejsFunction; logGroup: logs.LogGroup } {
-  const logGroup = new logs.LogGroup(scope, 'EvidenceChangeLogGroup', {
-    retention: config.logRetention,
-    removalPolicy: config.removalPolicy,
-  });
-  const role = new iam.Role(scope, 'EvidenceChangeRole', {
-    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-    description: 'USR readiness monitor evidence-change function',
-  });
-  grantFunctionPermissions(role, {
-    logGroup,
-    bucket: storage.evidenceBucket,
-    ...(storage.bucketKey ? { bucketKey: storage.bucketKey } : {}),
-    bucketAccess: config.bucketAccess,
-    alertTopic: topics.alertTopic,
-  });
-  const fn = new lambdaNodejs.NodejsFunction(scope, 'EvidenceChange', {
+function buildEvidenceFunction(scope: Construct, inputs: EvidenceEventsInputs): DailyCheckFunction {
+  return buildMonitorFunction(scope, inputs, {
+    ids: { fn: 'EvidenceChange', logGroup: 'EvidenceChangeLogGroup', role: 'EvidenceChangeRole' },
     description: 'USR readiness monitor: evaluates the evidence after S3 changes, one run per queued batch',
-    entry: path.join(HANDLERS_DIR, 'daily-check.ts'),
-    handler: 'handler',
-    runtime: lambda.Runtime.NODEJS_22_X,
-    architecture: lambda.Architecture.ARM_64,
-    memorySize: config.memorySize,
-    timeout: config.timeout,
-    reservedConcurrentExecutions: RESERVED_CONCURRENCY,
-    role,
-    logGroup,
-    loggingFormat: lambda.LoggingFormat.JSON,
-    tracing: lambda.Tracing.ACTIVE,
-    environment: functionEnvironment({
-      config,
-      bucket: storage.evidenceBucket,
-      alertTopic: topics.alertTopic,
-    }),
-    bundling: bundlingOptions(),
+    roleDescription: 'USR readiness monitor evidence-change function',
+    invocation: { reservedConcurrentExecutions: RESERVED_CONCURRENCY },
+    acknowledgements: [
+      {
+        id: 'Serverless-LambdaDLQ',
+        reason:
+          'the function is only invoked synchronously by its SQS event source: a batch that fails returns to the evidence queue, whose redrive policy moves it to the evidence dead-letter queue',
+      },
+      {
+        id: 'Serverless-LambdaEventSourceMappingDestination',
+        reason:
+          'an SQS event source mapping takes no on-failure destination: failed messages return to the evidence queue and its redrive policy moves them to the evidence dead-letter queue after five receives',
+      },
+    ],
   });
-  acknowledgeEvidenceFunction(fn);
-  return { fn, logGroup };
-}
-
-function acknowledgeEvidenceFunction(fn: lambda.IFunction): void {
-  acknowledge(fn, [
-    { id: 'AwsSolutions-L1', reason: PINNED_RUNTIME_REASON },
-    { id: 'Serverless-LambdaLatestVersion', reason: PINNED_RUNTIME_REASON },
-    {
-      id: 'Serverless-LambdaDLQ',
-      reason:
-        'the function is only invoked synchronously by its SQS event source: a batch that fails returns to the evidence queue, whose redrive policy moves it to the evidence dead-letter queue',
-    },
-    {
-      id: 'Serverless-LambdaEventSourceMappingDestination',
-      reason:
-        'an SQS event source mapping takes no on-failure destination: failed messages return to the evidence queue and its redrive policy moves them to the evidence dead-letter queue after five receives',
-    },
-  ]);
 }
 
 function buildDeadLetterAlarm(scope: Construct, queue: sqs.IQueue): cloudwatch.Alarm {
-  return new cloudwatch.Alarm(scope, 'EvidenceEventsDeadLetterAlarm', {
-    alarmDescription:
-      'Evidence events are waiting in the USR readiness evidence dead-letter queue: an upload or deletion started no evaluation (malformed, undeliverable or failed five times). The next scheduled run still evaluates the store.',
-    metric: queue.metricApproximateNumberOfMessagesVisible({
-      period: Duration.minutes(5),
-      statistic: cloudwatch.Stats.MAXIMUM,
-    }),
-    threshold: 0,
-    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-    evaluationPeriods: 1,
-    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-  });
+  return queueNotEmptyAlarm(
+    scope,
+    'EvidenceEventsDeadLetterAlarm',
+    queue,
+    'Evidence events are waiting in the USR readiness evidence dead-letter queue: an upload or deletion started no evaluation (malformed, undeliverable or failed five times). The next scheduled run still evaluates the store.',
+  );
 }
 
 /** CDK's notifications handler for imported buckets is the stack's singleton: acknowledged where it lives. */

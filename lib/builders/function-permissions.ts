@@ -20,7 +20,8 @@ export interface PermissionTargets {
 /** One statement (or none) of the function role; a new permission is one more function in `STATEMENTS`. */
 type StatementSource = (targets: PermissionTargets, region: string) => iam.PolicyStatement[];
 
-const objectArns = (bucket: s3.IBucket, keys: readonly string[]): string[] =>
+/** The ARNs of `keys` (patterns such as `drills/*` allowed) in `bucket`. */
+export const objectArns = (bucket: s3.IBucket, keys: readonly string[]): string[] =>
   keys.map((key) => `${bucket.bucketArn}/${key}`);
 
 const writeOwnLogs: StatementSource = ({ logGroup }) => [

@@ -7,6 +7,7 @@ import * as lambdaNodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import type { Acknowledgement } from '../cdk-nag';
 import { acknowledge } from '../cdk-nag';
 import { READINESS_MONITOR_DEFAULTS } from '../readiness-monitor-props';
 import type { ResolvedConfig } from '../resolve-config';
@@ -19,6 +20,12 @@ export const HANDLERS_DIR = path.join(__dirname, '..', '..', 'lambdas', 'handler
 
 export const PINNED_RUNTIME_REASON =
   'the runtime is pinned to nodejs22.x, the Node version the handler and its bundled AWS SDK are built (esbuild target node22) and tested for; a newer runtime is a deliberate, tested upgrade';
+
+/** Both functions run on the pinned runtime. */
+const PINNED_RUNTIME_ACKNOWLEDGEMENTS: readonly Acknowledgement[] = [
+  { id: 'AwsSolutions-L1', reason: PINNED_RUNTIME_REASON },
+  { id: 'Serverless-LambdaLatestVersion', reason: PINNED_RUNTIME_REASON },
+];
 
 export interface FunctionInputs {
   readonly config: ResolvedConfig;
@@ -33,16 +40,37 @@ export interface DailyCheckFunction {
   readonly logGroup: logs.LogGroup;
 }
 
-/** The daily-check function (`DailyCheck`) with its own log group (`LogGroup`) and least-privilege role (`FunctionRole`). */
-export function buildFunction(scope: Construct, inputs: FunctionInputs): DailyCheckFunction {
-  const { config, storage, topics, deadLetterQueue } = inputs;
-  const logGroup = new logs.LogGroup(scope, 'LogGroup', {
+/** What a function of the monitor is built from: the same code, environment and grants for each. */
+export type MonitorFunctionSources = Omit<FunctionInputs, 'deadLetterQueue'>;
+
+/** What sets one function of the monitor apart from the other. */
+export interface MonitorFunctionSpec {
+  /** Construct ids of the function and of its own log group and role. */
+  readonly ids: { readonly fn: string; readonly logGroup: string; readonly role: string };
+  readonly description: string;
+  readonly roleDescription: string;
+  /** How the function is invoked: retries and destination, or reserved concurrency. */
+  readonly invocation: Partial<lambdaNodejs.NodejsFunctionProps>;
+  /** cdk-nag findings acknowledged after the pinned runtime's. */
+  readonly acknowledgements: readonly Acknowledgement[];
+}
+
+/**
+ * A function running the daily-check handler with its own log group and least-privilege role (created in that
+ * order: log group, role and its statements, function), the handler's environment and bundling.
+ */
+export function buildMonitorFunction(
+  scope: Construct,
+  { config, storage, topics }: MonitorFunctionSources,
+  spec: MonitorFunctionSpec,
+): DailyCheckFunction {
+  const logGroup = new logs.LogGroup(scope, spec.ids.logGroup, {
     retention: config.logRetention,
     removalPolicy: config.removalPolicy,
   });
-  const role = new iam.Role(scope, 'FunctionRole', {
+  const role = new iam.Role(scope, spec.ids.role, {
     assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-    description: 'USR readiness monitor daily-check function',
+    description: spec.roleDescription,
   });
   grantFunctionPermissions(role, {
     logGroup,
@@ -51,8 +79,8 @@ export function buildFunction(scope: Construct, inputs: FunctionInputs): DailyCh
     bucketAccess: config.bucketAccess,
     alertTopic: topics.alertTopic,
   });
-  const fn = new lambdaNodejs.NodejsFunction(scope, 'DailyCheck', {
-    description: 'USR readiness monitor: evaluates drill evidence, writes reports, publishes alerts',
+  const fn = new lambdaNodejs.NodejsFunction(scope, spec.ids.fn, {
+    description: spec.description,
     entry: path.join(HANDLERS_DIR, 'daily-check.ts'),
     handler: 'handler',
     runtime: lambda.Runtime.NODEJS_22_X,
@@ -63,9 +91,7 @@ export function buildFunction(scope: Construct, inputs: FunctionInputs): DailyCh
     logGroup,
     loggingFormat: lambda.LoggingFormat.JSON,
     tracing: lambda.Tracing.ACTIVE,
-    retryAttempts: READINESS_MONITOR_DEFAULTS.lambdaRetryAttempts,
-    maxEventAge: Duration.hours(READINESS_MONITOR_DEFAULTS.lambdaMaxEventAgeHours),
-    onFailure: new lambdaDestinations.SqsDestination(deadLetterQueue),
+    ...spec.invocation,
     environment: functionEnvironment({
       config,
       bucket: storage.evidenceBucket,
@@ -73,8 +99,29 @@ export function buildFunction(scope: Construct, inputs: FunctionInputs): DailyCh
     }),
     bundling: bundlingOptions(),
   });
-  acknowledgeRuntimeChoices(fn);
+  acknowledge(fn, [...PINNED_RUNTIME_ACKNOWLEDGEMENTS, ...spec.acknowledgements]);
   return { fn, role, logGroup };
+}
+
+/** The daily-check function (`DailyCheck`) with its own log group (`LogGroup`) and least-privilege role (`FunctionRole`). */
+export function buildFunction(scope: Construct, inputs: FunctionInputs): DailyCheckFunction {
+  return buildMonitorFunction(scope, inputs, {
+    ids: { fn: 'DailyCheck', logGroup: 'LogGroup', role: 'FunctionRole' },
+    description: 'USR readiness monitor: evaluates drill evidence, writes reports, publishes alerts',
+    roleDescription: 'USR readiness monitor daily-check function',
+    invocation: {
+      retryAttempts: READINESS_MONITOR_DEFAULTS.lambdaRetryAttempts,
+      maxEventAge: Duration.hours(READINESS_MONITOR_DEFAULTS.lambdaMaxEventAgeHours),
+      onFailure: new lambdaDestinations.SqsDestination(inputs.deadLetterQueue),
+    },
+    acknowledgements: [
+      {
+        id: 'Serverless-LambdaDLQ',
+        reason:
+          'failed asynchronous invocations go to the on-failure destination (the dead-letter queue), which records the error and request context; a legacy DeadLetterConfig would duplicate it',
+      },
+    ],
+  });
 }
 
 export function bundlingOptions(): lambdaNodejs.BundlingOptions {
@@ -91,16 +138,4 @@ export function bundlingOptions(): lambdaNodejs.BundlingOptions {
       '--alias:@aws-sdk/credential-provider-node': path.join(HANDLERS_DIR, 'lambda-credentials.ts'),
     },
   };
-}
-
-function acknowledgeRuntimeChoices(fn: lambda.IFunction): void {
-  acknowledge(fn, [
-    { id: 'AwsSolutions-L1', reason: PINNED_RUNTIME_REASON },
-    { id: 'Serverless-LambdaLatestVersion', reason: PINNED_RUNTIME_REASON },
-    {
-      id: 'Serverless-LambdaDLQ',
-      reason:
-        'failed asynchronous invocations go to the on-failure destination (the dead-letter queue), which records the error and request context; a legacy DeadLetterConfig would duplicate it',
-    },
-  ]);
 }

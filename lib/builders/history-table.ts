@@ -2,7 +2,13 @@ import { Stack } from 'aws-cdk-lib';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import { HISTORY_PROJECTION_START } from '../../lambdas/constants';
+import {
+  CONSUMED_EVIDENCE_FILE,
+  CONSUMED_EVIDENCE_PREFIX,
+  HISTORY_FILE,
+  HISTORY_PREFIX,
+  HISTORY_PROJECTION_START,
+} from '../../lambdas/constants';
 import type { ResolvedConfig } from '../resolve-config';
 
 /** The optional Glue database and tables over the compliance history (absent unless `historyTable` is set). */
@@ -15,6 +21,9 @@ export interface HistoryTables {
 }
 
 type Column = glue.CfnTable.ColumnProperty;
+
+/** The partition key of the history's folders (`HISTORY_PREFIX`, `CONSUMED_EVIDENCE_PREFIX` end in it). */
+const PARTITION_KEY = 'date=';
 
 const ROW_COLUMNS: Column[] = [
   { name: 'asof', type: 'string', comment: 'the run instant (ISO-8601 UTC)' },
@@ -61,43 +70,51 @@ export function buildHistoryTables(
       description: 'USR readiness monitor: compliance history (Athena, partition projection on date)',
     },
   });
-  const root = `s3://${bucket.bucketName}/${config.reportsPrefix}history/`;
-  const table = (id: string, name: string, folder: string, columns: Column[], description: string) =>
+  const root = `s3://${bucket.bucketName}/${config.reportsPrefix}`;
+  const table = (id: string, name: string, prefix: string, columns: Column[], description: string) =>
     new glue.CfnTable(scope, id, {
       catalogId,
       databaseName: database.ref,
-      tableInput: projectedJsonTable(name, `${root}${folder}`, columns, description),
+      tableInput: projectedJsonTable(name, root, prefix, columns, description),
     });
   return {
     database,
     rowsTable: table(
       'HistoryRowsTable',
       names.tableName,
-      '',
+      HISTORY_PREFIX,
       ROW_COLUMNS,
-      'one row per policy row per day (history/date=<date>/rows.jsonl)',
+      `one row per policy row per day (${HISTORY_PREFIX}<date>/${HISTORY_FILE})`,
     ),
     evidenceTable: table(
       'HistoryEvidenceTable',
       names.evidenceTableName,
-      'consumed-evidence/',
+      CONSUMED_EVIDENCE_PREFIX,
       EVIDENCE_COLUMNS,
-      'the evidence each day decision consumed (history/consumed-evidence/date=<date>/consumed-evidence.jsonl)',
+      `the evidence each day decision consumed (${CONSUMED_EVIDENCE_PREFIX}<date>/${CONSUMED_EVIDENCE_FILE})`,
     ),
   };
 }
 
+/** The `date=` partitions' folder of a history prefix such as `history/date=` (`history/`). */
+function partitionsFolder(prefix: string): string {
+  if (!prefix.endsWith(PARTITION_KEY)) throw new Error(`${prefix} does not end in ${PARTITION_KEY}`);
+  return prefix.slice(0, -PARTITION_KEY.length);
+}
+
 /**
- * A JSON Lines table under `location`, partitioned by `date` (`<location>date=YYYY-MM-DD/`) with partition
- * projection: Athena computes the partitions from the query's `date` filter, so no crawler or `MSCK REPAIR` is
- * ever needed, and a new day is queryable as soon as the monitor writes it.
+ * A JSON Lines table under `<root><prefix>`, partitioned by `date` (`<root><prefix>YYYY-MM-DD/`, the prefix ending
+ * in `date=`) with partition projection: Athena computes the partitions from the query's `date` filter, so no
+ * crawler or `MSCK REPAIR` is ever needed, and a new day is queryable as soon as the monitor writes it.
  */
 function projectedJsonTable(
   name: string,
-  location: string,
+  root: string,
+  prefix: string,
   columns: Column[],
   description: string,
 ): glue.CfnTable.TableInputProperty {
+  const location = `${root}${partitionsFolder(prefix)}`;
   return {
     name,
     description,
@@ -110,7 +127,7 @@ function projectedJsonTable(
       'projection.date.range': `${HISTORY_PROJECTION_START},NOW`,
       'projection.date.interval': '1',
       'projection.date.interval.unit': 'DAYS',
-      'storage.location.template': `${location}date=\${date}/`,
+      'storage.location.template': `${root}${prefix}\${date}/`,
     },
     partitionKeys: [{ name: 'date', type: 'string' }],
     storageDescriptor: {

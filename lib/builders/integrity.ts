@@ -1,7 +1,7 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
@@ -11,7 +11,8 @@ import type { BucketAccess } from '../bucket-access';
 import { acknowledge, nagName } from '../cdk-nag';
 import type { ResolvedConfig } from '../resolve-config';
 import { notifyOps } from './alarms';
-import { buildAccessLogsBucket } from './storage';
+import { objectArns } from './function-permissions';
+import { buildAccessLogsBucket, buildBucketKey, buildEncryptedBucket } from './storage';
 import type { Storage } from './storage';
 
 export interface IntegrityInputs {
@@ -70,32 +71,22 @@ function createReportsBucket(
   retention: Duration,
 ): { bucket: s3.Bucket; key: kms.IKey; deny: iam.PolicyStatement } {
   const { config } = inputs;
-  const key = new kms.Key(scope, 'ReportsKey', {
-    description: 'USR readiness monitor: reports and compliance history (Object Lock, COMPLIANCE mode)',
-    enableKeyRotation: true,
-    removalPolicy: config.removalPolicy,
-  });
-  const bucket = new s3.Bucket(scope, 'ReportsBucket', {
-    encryption: s3.BucketEncryption.KMS,
-    encryptionKey: key,
-    bucketKeyEnabled: true,
-    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-    objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-    enforceSSL: true,
-    minimumTLSVersion: 1.2,
-    versioned: true,
-    objectLockEnabled: true,
-    objectLockDefaultRetention: s3.ObjectLockRetention.compliance(retention),
-    serverAccessLogsBucket: inputs.storage.accessLogsBucket ?? buildAccessLogsBucket(scope, config),
-    serverAccessLogsPrefix: 'reports/',
-    lifecycleRules: [
-      {
-        id: 'expire-noncurrent-versions-after-retention',
-        noncurrentVersionExpiration: retention,
-        abortIncompleteMultipartUploadAfter: Duration.days(7),
-      },
-    ],
-    removalPolicy: config.removalPolicy,
+  const key = buildBucketKey(
+    scope,
+    'ReportsKey',
+    'USR readiness monitor: reports and compliance history (Object Lock, COMPLIANCE mode)',
+    config,
+  );
+  const bucket = buildEncryptedBucket(scope, 'ReportsBucket', {
+    config,
+    key,
+    accessLogs: inputs.storage.accessLogsBucket ?? buildAccessLogsBucket(scope, config),
+    accessLogsPrefix: 'reports/',
+    lifecycleRule: {
+      id: 'expire-noncurrent-versions-after-retention',
+      noncurrentVersionExpiration: retention,
+    },
+    objectLock: s3.ObjectLockRetention.compliance(retention),
   });
   // The functions that write here are added as principals by `share`.
   const deny = new iam.PolicyStatement({
@@ -107,9 +98,6 @@ function createReportsBucket(
   bucket.addToResourcePolicy(deny);
   return { bucket, key, deny };
 }
-
-const objectArns = (bucket: s3.IBucket, keys: readonly string[]): string[] =>
-  keys.map((k) => `${bucket.bucketArn}/${k}`);
 
 /** List, read and write (new versions) under the output-root folders, and the bucket's key through S3 only. */
 function grantReports(

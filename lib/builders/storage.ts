@@ -23,13 +23,40 @@ export function buildStorage(scope: Construct, config: ResolvedConfig): Storage 
     };
   }
   const accessLogsBucket = buildAccessLogsBucket(scope, config);
-  const bucketKey = new kms.Key(scope, 'EvidenceKey', {
-    description: 'USR readiness monitor: evidence, reports and alert ledger',
+  const bucketKey = buildBucketKey(
+    scope,
+    'EvidenceKey',
+    'USR readiness monitor: evidence, reports and alert ledger',
+    config,
+  );
+  const evidenceBucket = buildEncryptedBucket(scope, 'EvidenceBucket', {
+    config,
+    key: bucketKey,
+    accessLogs: accessLogsBucket,
+    accessLogsPrefix: 'evidence/',
+    lifecycleRule: {
+      id: 'expire-noncurrent-versions',
+      noncurrentVersionExpiration: config.noncurrentVersionRetention,
+    },
+    ...(config.objectLockRetention
+      ? { objectLock: s3.ObjectLockRetention.governance(config.objectLockRetention) }
+      : {}),
+  });
+  return { evidenceBucket, accessLogsBucket, bucketKey };
+}
+
+/** A rotated KMS key for a bucket of the monitor. */
+export function buildBucketKey(
+  scope: Construct,
+  id: string,
+  description: string,
+  config: ResolvedConfig,
+): kms.Key {
+  return new kms.Key(scope, id, {
+    description,
     enableKeyRotation: true,
     removalPolicy: config.removalPolicy,
   });
-  const evidenceBucket = buildEvidenceBucket(scope, config, bucketKey, accessLogsBucket);
-  return { evidenceBucket, accessLogsBucket, bucketKey };
 }
 
 export function buildAccessLogsBucket(scope: Construct, config: ResolvedConfig): s3.Bucket {
@@ -51,40 +78,40 @@ export function buildAccessLogsBucket(scope: Construct, config: ResolvedConfig):
   });
 }
 
-function buildEvidenceBucket(
-  scope: Construct,
-  config: ResolvedConfig,
-  key: kms.IKey,
-  accessLogs: s3.IBucket,
-): s3.Bucket {
-  return new s3.Bucket(scope, 'EvidenceBucket', {
+/** What sets a KMS-encrypted bucket of the monitor apart: its key, its access logs, its lifecycle and lock. */
+export interface EncryptedBucketSpec {
+  readonly config: ResolvedConfig;
+  readonly key: kms.IKey;
+  readonly accessLogs: s3.IBucket;
+  /** The prefix of its server access logs in `accessLogs`, e.g. `evidence/`. */
+  readonly accessLogsPrefix: string;
+  /** Its one lifecycle rule: when noncurrent versions expire (incomplete uploads are aborted after 7 days). */
+  readonly lifecycleRule: {
+    readonly id: string;
+    readonly noncurrentVersionExpiration?: Duration | undefined;
+  };
+  /** The default Object Lock retention; none without it. */
+  readonly objectLock?: s3.ObjectLockRetention;
+}
+
+/**
+ * A private, versioned, TLS-only bucket encrypted with `key` (bucket keys on), access-logged, under one lifecycle
+ * rule and, with `objectLock`, Object Lock on with that default retention.
+ */
+export function buildEncryptedBucket(scope: Construct, id: string, spec: EncryptedBucketSpec): s3.Bucket {
+  return new s3.Bucket(scope, id, {
     encryption: s3.BucketEncryption.KMS,
-    encryptionKey: key,
+    encryptionKey: spec.key,
     bucketKeyEnabled: true,
     blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
     objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
     enforceSSL: true,
     minimumTLSVersion: 1.2,
     versioned: true,
-    serverAccessLogsBucket: accessLogs,
-    serverAccessLogsPrefix: 'evidence/',
-    lifecycleRules: [
-      {
-        id: 'expire-noncurrent-versions',
-        noncurrentVersionExpiration: config.noncurrentVersionRetention,
-        abortIncompleteMultipartUploadAfter: Duration.days(7),
-      },
-    ],
-    ...objectLockOf(config),
-    removalPolicy: config.removalPolicy,
+    serverAccessLogsBucket: spec.accessLogs,
+    serverAccessLogsPrefix: spec.accessLogsPrefix,
+    lifecycleRules: [{ ...spec.lifecycleRule, abortIncompleteMultipartUploadAfter: Duration.days(7) }],
+    ...(spec.objectLock ? { objectLockEnabled: true, objectLockDefaultRetention: spec.objectLock } : {}),
+    removalPolicy: spec.config.removalPolicy,
   });
-}
-
-/** Governance-mode default retention when `objectLockRetention` is set; nothing otherwise. */
-function objectLockOf(config: ResolvedConfig): Partial<s3.BucketProps> {
-  if (!config.objectLockRetention) return {};
-  return {
-    objectLockEnabled: true,
-    objectLockDefaultRetention: s3.ObjectLockRetention.governance(config.objectLockRetention),
-  };
 }

@@ -1,6 +1,6 @@
 /**
  * The `event` case (`npm run bench -- --only event`): one batch of S3 events through the daily-check handler
- * (CONTRACT §11) against a 1,000-row store in fauxqs on loopback, S3 requests counted by the middleware of
+ * (docs/events.md) against a 1,000-row store in fauxqs on loopback, S3 requests counted by the middleware of
  * `counting.ts`. The store is the synthetic R=1000, H=10 one plus `EVENTS` uploads named in the batch: most are
  * recent drills the reading plan reads anyway; `MISNAMED` are passing drills stored under a key naming an old
  * instant, which the plan never reaches and the arrival check reads (one Get each).

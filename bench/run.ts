@@ -44,7 +44,7 @@ const S3_CASE_BUDGET_MS = 3 * 60_000;
 const CASE_TIMEOUT_MS = 10 * 60_000;
 
 const USAGE = `usage: npm run bench -- [--quick] [--only <part>[,<part>…]] [--s3-full]
-  --quick          only the R=100 cases (and the deep-history case and the bundle)
+  --quick          the S3 and directory cases at R=100 only (the other parts run as usual)
   --only <part>    fs: the directory-store cases; s3: the S3 cases; deep-history: the S3 requests of rows with
                    5,000 drills of history; ledger: the alert ledger's size at 16,000 rows and four runs racing
                    on one S3 ledger; waivers: a 5 MiB waivers file on 5,000 rows; audit: the HTML, CSV and

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { FsReportSink } from '../lambdas/adapters/fs-store';
 import { S3ReportSink } from '../lambdas/adapters/s3-store';
-import { sha256 } from '../lambdas/collect-row';
+import { sha256 } from '../lambdas/run-helpers';
 import { MANIFEST_FILE, buildManifest, serializeManifest } from '../lambdas/core/manifest';
 import type { ManifestLink } from '../lambdas/core/schemas';
 import { verifyReports } from '../lambdas/verify';

@@ -1,11 +1,11 @@
 /**
- * The audit outputs of a run (CONTRACT §9), around the core's rules: reads the earlier days of compliance history
+ * The audit outputs of a run (docs/audit-outputs.md), around the core's rules: reads the earlier days of compliance history
  * from the output root (for the changes and the 90-day strips), renders the HTML report and the CSV, and writes the
  * day's history. Request cost per run, whatever the history's length: one LIST page per 1,000 days of history,
  * one GET per earlier day of the strip that has a file (at most 89; one more only when none of them is usable and
  * an older day is), and two PUTs (the day's rows and its consumed evidence).
  */
-import { mapConcurrent } from './collect-row';
+import { mapConcurrent } from './run-helpers';
 import {
   CSV_REPORT_FILE,
   HISTORY_PREFIX,

@@ -1,11 +1,11 @@
 /**
- * The arrival check of a run started by evidence changes (CONTRACT §11; the rules are `core/arrivals.ts`): the
+ * The arrival check of a run started by evidence changes (docs/events.md; the rules are `core/arrivals.ts`): the
  * evaluation reads through a store that records its reads, then every created drill key the batch named and the
  * evaluation did not read is read once and judged. One Get per new key at most; none for a key the reading plan
  * already read.
  */
 import { MAX_DOCUMENT_BYTES } from './constants';
-import { mapConcurrent, sha256 } from './collect-row';
+import { mapConcurrent, sha256 } from './run-helpers';
 import { planArrivals, withArrivals } from './core/arrivals';
 import type { JudgedDrill, RawArtifact } from './core/drills';
 import { judgeArtifact } from './core/drills';

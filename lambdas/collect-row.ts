@@ -4,7 +4,6 @@
  * (`core/reading-plan.ts` decides what to list next and when to stop). A listing or read that fails is this
  * row's finding, never the run's failure.
  */
-import { createHash } from 'node:crypto';
 import { MAX_DOCUMENT_BYTES } from './constants';
 import type { EvaluationParameters } from './core/cadence';
 import type { JudgedDrill } from './core/drills';
@@ -25,26 +24,7 @@ import {
 import type { WindowInForce } from './core/schedule';
 import type { PolicyRow, Source } from './core/schemas';
 import type { EvidenceStore, ListDrillsOptions, ObjectMeta, ReadResult } from './ports';
-
-export const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
-
-/** Runs `task` over `items` with at most `limit` in flight; results keep the items' order. */
-export async function mapConcurrent<T, R>(
-  items: readonly T[],
-  limit: number,
-  task: (item: T, index: number) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await task(items[index] as T, index);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return results;
-}
+import { sha256 } from './run-helpers';
 
 export function sourceOf(key: string, read: ReadResult): Source {
   if (read.kind !== 'ok') return { key, etag: null, versionId: null, lastModified: null, sha256: null };

@@ -44,9 +44,8 @@ export const LEDGER_LOCK_EXPIRY_MS = 30_000;
 export const DEFAULT_POLICY_KEY = 'policy/usr-operational-readiness-policy.json';
 export const DEFAULT_SCHEDULE_KEY = 'schedule/cutover-windows.json';
 export const LEDGER_KEY = 'state/alert-ledger.json';
-/** Folders of the store the monitor reads (evidence) and writes (its own outputs). */
+/** Folders of the store the monitor reads (the evidence); it never reads its own outputs as evidence. */
 export const INPUT_FOLDERS = ['policy/', 'schedule/', 'drills/'] as const;
-export const OUTPUT_FOLDERS = ['reports/', 'state/', 'history/'] as const;
 
 // ---------------------------------------------------------------- closed sets
 
@@ -167,10 +166,10 @@ export const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-
 
 // ---------------------------------------------------------------- audit outputs (HTML, CSV, history, changes)
 
-/** The self-contained HTML report and the CSV of the rows, next to the JSON reports (CONTRACT §9). */
+/** The self-contained HTML report and the CSV of the rows, next to the JSON reports (docs/audit-outputs.md). */
 export const HTML_REPORT_FILE = 'usr-readiness-report.html';
 export const CSV_REPORT_FILE = 'usr-readiness-rows.csv';
-/** The CSV's header, exactly (CONTRACT §9). */
+/** The CSV's header, exactly (docs/audit-outputs.md). */
 export const CSV_HEADER = [
   'rowId',
   'phase',
@@ -208,21 +207,14 @@ export const CONSUMED_EVIDENCE_TABLE_NAME = 'consumed_evidence';
 /** First day of the `date` partition projection; a query's `date` filter picks the partitions actually read. */
 export const HISTORY_PROJECTION_START = '2020-01-01';
 
-// ---------------------------------------------------------------- waivers (CONTRACT §8)
+// ---------------------------------------------------------------- waivers (docs/waivers.md)
 
 /** The waivers document in the store (optional: a missing file means no waivers). */
 export const DEFAULT_WAIVERS_KEY = 'policy/waivers.json';
 /** A waiver may last at most this many days from its approval (`expiresAt − approvedAt`). */
 export const DEFAULT_MAX_WAIVER_DAYS = 30;
 /** The problems a waiver may accept. Nothing else: policy errors and unreadable evidence never are. */
-export const WAIVABLE_CODES = [
-  'never-drilled',
-  'overdue',
-  'cutover-uncovered',
-  'due-soon',
-  'remediation-missing',
-  'remediation-overdue',
-] as const;
+export const WAIVABLE_CODES = ROW_PROBLEMS;
 export type WaivableCode = (typeof WAIVABLE_CODES)[number];
 /** What a waiver is at `now`: only an `active` one waives anything. */
 export const WAIVER_STATES = ['active', 'pending', 'expired', 'invalid'] as const;
@@ -249,7 +241,7 @@ export const CHAIN_TIP_DAYS = 2;
 /** `verify` and `gate` never read more of one sealed file than this, whatever its manifest records. */
 export const MAX_REPORT_BYTES = 256 * 1024 * 1024;
 
-// ---------------------------------------------------------------- event-driven evaluation (CONTRACT §11)
+// ---------------------------------------------------------------- event-driven evaluation (docs/events.md)
 
 /** What started a run, as the validation report records it (`trigger.kind`). */
 export const TRIGGER_KINDS = ['schedule', 'evidence-change', 'manual'] as const;

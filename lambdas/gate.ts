@@ -1,10 +1,10 @@
 /**
- * `usr-readiness gate` (CONTRACT §10): reads `reports/latest/` without evaluating anything. Tampered when latest/
+ * `usr-readiness gate` (docs/integrity.md): reads `reports/latest/` without evaluating anything. Tampered when latest/
  * does not match its manifest, or its manifest is not byte for byte the manifest of the day it names; stale when
  * its `asOf` is older than the maximum age; otherwise the validation report's decision.
  */
 import { MAX_DOCUMENT_BYTES } from './constants';
-import { sha256 } from './collect-row';
+import { sha256 } from './run-helpers';
 import type { GateLimits, GateOutcome } from './core/gate';
 import { judgeGate, readDecision, tampered } from './core/gate';
 import { LATEST, MANIFEST_FILE, REPORTS_FOLDER, groupReportKeys, manifestKey } from './core/manifest';

@@ -3,7 +3,7 @@
  * `core/verify-chain.ts`, each object read once. A file is read only when its folder's manifest lists it, and at
  * most as many bytes as the manifest records (plus one, to see that it is larger).
  */
-import { sha256 } from './collect-row';
+import { sha256 } from './run-helpers';
 import { MAX_DOCUMENT_BYTES, MAX_REPORT_BYTES } from './constants';
 import { MANIFEST_FILE, REPORTS_FOLDER, manifestKey, parseManifest } from './core/manifest';
 import type {

@@ -9,7 +9,8 @@ import type { AlertOutcome } from './alerting';
 import { auditFiles, readAuditHistory, writeHistory } from './audit-outputs';
 import { alertThroughLedger } from './alerting';
 import { arrivalCheck } from './check-arrivals';
-import { collectRow, mapConcurrent } from './collect-row';
+import { collectRow } from './collect-row';
+import { mapConcurrent } from './run-helpers';
 import { DEFAULT_CLAIM_TTL_MS, DEFAULT_POLICY_KEY, DEFAULT_SCHEDULE_KEY, LEDGER_KEY } from './constants';
 import { withArrivalWarnings } from './core/arrivals';
 import type { EvaluationParameters } from './core/cadence';
@@ -47,7 +48,7 @@ export const MONITOR_VERSION: string = packageJson.version;
 export interface MonitorOptions {
   readonly policyKey: string;
   readonly scheduleKey: string;
-  /** The waivers document (CONTRACT §8). @default 'policy/waivers.json' */
+  /** The waivers document (docs/waivers.md). @default 'policy/waivers.json' */
   readonly waiversKey?: string;
   /** The longest a waiver may last, in days. @default 30 */
   readonly maxWaiverDays?: number;

@@ -2,7 +2,7 @@
  * The write side of the manifest chain: the link to the most recent earlier day's manifest, and the day's manifest
  * built from whatever files the run wrote (their bodies and the versions the store gave them).
  */
-import { sha256 } from './collect-row';
+import { sha256 } from './run-helpers';
 import { MAX_DOCUMENT_BYTES } from './constants';
 import {
   MANIFEST_FILE,

@@ -1,9 +1,9 @@
 /**
- * `usr-readiness verify` and the Lambda's chain check (CONTRACT §10): lists `reports/` once, reads every manifest
+ * `usr-readiness verify` and the Lambda's chain check (docs/integrity.md): lists `reports/` once, reads every manifest
  * and every file it lists once, and lets the core judge the seals and links. With a version source (a versioned
  * S3 bucket), earlier versions of a day's files are checked too.
  */
-import { mapConcurrent } from './collect-row';
+import { mapConcurrent } from './run-helpers';
 import { CHAIN_TIP_DAYS, SAME_DAY_REWRITE_GRACE_MS } from './constants';
 import { LATEST, REPORTS_FOLDER, groupReportKeys } from './core/manifest';
 import type { ChainReport, DayRange, ObjectVersion, Problem, VerificationPlan } from './core/verify-chain';

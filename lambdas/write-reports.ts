@@ -1,7 +1,7 @@
 /**
  * Writes a run's outputs under `reports/<date>/` and, unless a later run already did, `reports/latest/`: latest
  * only moves forward in `asOf`, so re-running a past day (a backfill) never replaces today's view. Each folder is
- * sealed by the day's manifest (`seal-day.ts`, CONTRACT §10), written after the files it lists.
+ * sealed by the day's manifest (`seal-day.ts`, docs/integrity.md), written after the files it lists.
  */
 import * as z from 'zod';
 import { MAX_DOCUMENT_BYTES } from './constants';

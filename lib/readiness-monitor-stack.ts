@@ -22,6 +22,7 @@ export const CONTEXT_KEYS = [
   'warnDays',
   'objectLockDays',
   'historyTable',
+  'evaluateOnEvidenceChange',
   'maxWaiverDays',
   'reportRetentionDays',
 ] as const;
@@ -43,6 +44,8 @@ export interface MonitorContext {
   readonly objectLockDays?: number;
   /** A Glue database and tables over the compliance history (Athena). */
   readonly historyTable?: boolean;
+  /** Event-driven evaluation (on by default for a created bucket; it reserves one unit of concurrency). */
+  readonly evaluateOnEvidenceChange?: boolean;
   readonly maxWaiverDays?: number;
   /** A separate, COMPLIANCE-locked reports bucket with this default retention. */
   readonly reportRetentionDays?: number;
@@ -54,7 +57,8 @@ export interface MonitorContext {
  * `evidencePrefix`, `reportsPrefix`, `owners` (JSON array of `{ email, roles?, runbookIds?, severityClasses?,
  * alertTypes? }`), `opsEmails` (JSON array of addresses for the alarm topic), `scheduleExpression`,
  * `scheduleTimeZone`, `cadenceDays`, `warnDays`, `objectLockDays`, `maxWaiverDays`, `historyTable` (`true`: Glue
- * tables over the compliance history), `reportRetentionDays` (a separate reports bucket under Object Lock in
+ * tables over the compliance history), `evaluateOnEvidenceChange` (`false`: no event-driven evaluation, for an
+ * account without spare concurrency), `reportRetentionDays` (a separate reports bucket under Object Lock in
  * COMPLIANCE mode with that default retention).
  */
 export class ReadinessMonitorStack extends Stack {
@@ -95,6 +99,9 @@ export class ReadinessMonitorStack extends Stack {
       owners: context.owners,
       opsEmails: context.opsEmails,
       ...(context.historyTable !== undefined ? { historyTable: context.historyTable } : {}),
+      ...(context.evaluateOnEvidenceChange !== undefined
+        ? { evaluateOnEvidenceChange: context.evaluateOnEvidenceChange }
+        : {}),
     };
   }
 
@@ -141,6 +148,7 @@ export function parseMonitorContext(get: (key: ContextKey) => unknown): MonitorC
   const cadenceDays = optionalWholeNumber(get, 'cadenceDays', 1);
   const warnDays = optionalWholeNumber(get, 'warnDays', 0);
   const historyTable = optionalBoolean(get, 'historyTable');
+  const evaluateOnEvidenceChange = optionalBoolean(get, 'evaluateOnEvidenceChange');
   const maxWaiverDays = optionalWholeNumber(get, 'maxWaiverDays', 1);
   const reportRetentionDays = optionalWholeNumber(get, 'reportRetentionDays', 1);
 
@@ -156,6 +164,7 @@ export function parseMonitorContext(get: (key: ContextKey) => unknown): MonitorC
     ...(maxWaiverDays !== undefined ? { maxWaiverDays } : {}),
     ...bucket.objectLock,
     ...(historyTable !== undefined ? { historyTable } : {}),
+    ...(evaluateOnEvidenceChange !== undefined ? { evaluateOnEvidenceChange } : {}),
     ...(reportRetentionDays !== undefined ? { reportRetentionDays } : {}),
   };
 }

@@ -101,9 +101,13 @@ export class FileLock {
     }
     try {
       await handle.writeFile(JSON.stringify(content));
-    } finally {
-      await handle.close();
+    } catch (error) {
+      // An empty lock would hold every other run off until it goes stale: take it back at once.
+      await handle.close().catch(() => undefined);
+      await fs.unlink(this.file).catch(() => undefined);
+      throw error;
     }
+    await handle.close();
     return token;
   }
 

@@ -48,17 +48,20 @@ async function entryMeta(key: string, file: string): Promise<ObjectMeta | null> 
 }
 
 /** Every non-folder entry under `folder` (a key prefix ending in `/`, or ''), descending into folders only. */
-async function walk(root: string, folder: string): Promise<ObjectMeta[]> {
+async function walk(root: string, folder: string, deadlineMs: number): Promise<ObjectMeta[]> {
   const dir = path.join(root, ...folder.split('/').filter(Boolean));
-  const entries = await fs.readdir(dir, { withFileTypes: true });
-  const nested = await Promise.all(
-    entries.map(async (entry) =>
-      entry.isDirectory()
-        ? walk(root, `${folder}${entry.name}/`)
-        : [await entryMeta(folder + entry.name, path.join(dir, entry.name))],
-    ),
-  );
-  return nested.flat().filter((o): o is ObjectMeta => o !== null);
+  // One deadline per folder: a listing that grows with the years of reports never outgrows it.
+  const { files, folders } = await withDeadline(`listing ${dir}`, deadlineMs, async () => {
+    const entries = await fs.readdir(dir, { withFileTypes: true });
+    const metas = await Promise.all(
+      entries
+        .filter((entry) => !entry.isDirectory())
+        .map((entry) => entryMeta(folder + entry.name, path.join(dir, entry.name))),
+    );
+    return { files: metas, folders: entries.filter((entry) => entry.isDirectory()).map((e) => e.name) };
+  });
+  const nested = await Promise.all(folders.map((name) => walk(root, `${folder}${name}/`, deadlineMs)));
+  return [...files, ...nested.flat()].filter((o): o is ObjectMeta => o !== null);
 }
 
 /** Evidence store on a directory. Keys are `/`-separated paths relative to `root`. */
@@ -198,7 +201,7 @@ export class FsReportSink implements ReportSink {
   async list(prefix: string): Promise<readonly ObjectMeta[]> {
     const folder = prefix.slice(0, prefix.lastIndexOf('/') + 1);
     try {
-      const found = await withDeadline('the listing', READ_DEADLINE_MS, () => walk(this.root, folder));
+      const found = await walk(this.root, folder, READ_DEADLINE_MS);
       return found
         .filter((o) => o.key.startsWith(prefix))
         .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));

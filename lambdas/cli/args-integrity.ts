@@ -1,4 +1,4 @@
-/** Flags of `usr-readiness verify` and `usr-readiness gate` (CONTRACT §10), parsed with parseArgs and zod. */
+/** Flags of `usr-readiness verify` and `usr-readiness gate` (docs/integrity.md), parsed with parseArgs and zod. */
 import * as z from 'zod';
 import { DEFAULT_CONCURRENCY, DEFAULT_GATE_MAX_AGE, MAX_CONCURRENCY, MAX_DAYS } from '../constants';
 import { parseDuration } from '../core/gate';

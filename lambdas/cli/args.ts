@@ -188,7 +188,7 @@ Usage:
   usr-readiness --help | check --help | validate --help | verify --help | gate --help
   usr-readiness --version
 
-Exit codes (check): 0 go, 1 no-go (promotion blocked), 2 bad usage, unreachable store, failed report write or undelivered alerts.
+Exit codes (check): 0 go, 1 no-go (promotion blocked), 2 bad usage, unreachable store, failed report write, an alert ledger that cannot be used, another run holding the store, or undelivered alerts.
 Exit codes (validate): 0 no error findings, 1 error findings, 2 file missing or bad usage.
 Exit codes (verify): 0 intact, 1 broken. (gate): 0 go, 1 no-go, stale or tampered. Both: 2 error.
 `,
@@ -219,7 +219,7 @@ Options:
   -q, --quiet               no progress lines on stderr
   -h, --help                this help
 
-Exit codes: 0 go, 1 no-go, 2 bad usage, unreachable store, failed report write or undelivered alerts.
+Exit codes: 0 go, 1 no-go, 2 bad usage, unreachable store, failed report write, an alert ledger that cannot be used, another run holding the store (the run lease), or undelivered alerts.
 `,
   validate: `usr-readiness validate — validate a policy file, and a waivers file against it (for a repository's CI).
 

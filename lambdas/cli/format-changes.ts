@@ -1,4 +1,4 @@
-/** The table output's line of changes since the previous day with history (CONTRACT §9). */
+/** The table output's line of changes since the previous day with history (docs/audit-outputs.md). */
 import type { Changes } from '../core/schemas';
 
 /** `changes since 2026-11-24: inc-sev1-paging overdue → compliant, …`; `new` / `removed` for rows that came or went. */

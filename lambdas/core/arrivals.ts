@@ -1,5 +1,5 @@
 /**
- * New drills are checked on arrival (CONTRACT §11): every drill key an evidence change names is judged — schema,
+ * New drills are checked on arrival (docs/events.md): every drill key an evidence change names is judged — schema,
  * key timestamp against `completedAt`, folder against `rowId` — even when the row's reading plan would not reach
  * it, so a misnamed or misfiled upload is reported within a minute. What it finds is added to the row's report
  * as findings only: a drill the plan did not read never changes a status, so a triggered run and the next
@@ -53,7 +53,15 @@ export function arrivalFindings(judged: readonly JudgedDrill[], now: number): Ro
   const keyOf = (j: JudgedDrill): string =>
     j.kind === 'invalid' || j.kind === 'unreadable' ? j.key : j.ref.key;
   const listing = judged.map((j) => ({ key: keyOf(j), conforming: keyTimestamp(keyOf(j)) !== null }));
-  return [...listingFindings(listing), ...judged.flatMap((j) => artifactFindings(j, now))];
+  // A read that failed on arrival says nothing about the row's state (the scheduled run reads the drill again
+  // when its plan needs it): a warning, never a blocker and never an uncertain row.
+  const findings = judged.flatMap((j) => artifactFindings(j, now));
+  const softened = findings.map((f) =>
+    f.code === 'evidence-unreadable'
+      ? { ...f, severity: 'warning' as const, message: `${f.message}; on arrival` }
+      : f,
+  );
+  return [...listingFindings(listing), ...softened];
 }
 
 /** The row's evaluation with the arrivals' findings added (each once) and counted as read; status unchanged. */

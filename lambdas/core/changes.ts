@@ -1,5 +1,5 @@
 /**
- * What changed since the most recent earlier day with history (CONTRACT §9): the decision and each row whose
+ * What changed since the most recent earlier day with history (docs/audit-outputs.md): the decision and each row whose
  * status differs. Never compared with an earlier run of the same day, so a rerun writes the same report. Pure.
  */
 import type { HistoryDay } from './history';

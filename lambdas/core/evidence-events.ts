@@ -1,5 +1,5 @@
 /**
- * Event-driven evaluation (CONTRACT §11): the SQS batch Lambda receives from the evidence queue, each message an
+ * Event-driven evaluation (docs/events.md): the SQS batch Lambda receives from the evidence queue, each message an
  * S3 event as EventBridge delivers it, parsed field by field as AWS documents both shapes, and the trigger a batch
  * makes. A malformed record is the caller's batch item failure, never an exception. Pure.
  *

@@ -1,5 +1,5 @@
 /**
- * The promotion gate's judgement (CONTRACT §10), pure: given the facts of an intact `reports/latest/`, the instant
+ * The promotion gate's judgement (docs/integrity.md), pure: given the facts of an intact `reports/latest/`, the instant
  * and the maximum age, go / no-go / stale, with the one line the CLI prints. Durations such as `26h` are parsed here.
  */
 import * as z from 'zod';
@@ -41,7 +41,7 @@ export function formatAge(ms: number): string {
   return `${s}s`;
 }
 
-/** What the gate reads of the validation report: the fields audit tooling relies on (CONTRACT §5). */
+/** What the gate reads of the validation report: the fields audit tooling relies on (docs/formats.md). */
 const GateReportSchema = z.looseObject({
   asOf: z.iso.datetime({ offset: true }),
   promotion: z.looseObject({

@@ -1,5 +1,5 @@
 /**
- * Compliance history (CONTRACT §9): one JSON line per row per day under `history/date=<YYYY-MM-DD>/rows.jsonl`,
+ * Compliance history (docs/audit-outputs.md): one JSON line per row per day under `history/date=<YYYY-MM-DD>/rows.jsonl`,
  * the promotion's consumed evidence per day beside it, and the per-row status strips of the HTML report built
  * from earlier days. Pure: the caller lists and reads the files.
  */
@@ -20,7 +20,7 @@ import { isoInstant } from './time';
 
 const DAY_MS = 86_400_000;
 
-/** A row's finding as far as history reads it: `waivedBy` is set by an active waiver (CONTRACT §8) when there is one. */
+/** A row's finding as far as history reads it: `waivedBy` is set by an active waiver (docs/waivers.md) when there is one. */
 export interface HistoryRowFinding {
   readonly code: FindingCode;
   readonly waivedBy?: string;

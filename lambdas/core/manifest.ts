@@ -1,5 +1,5 @@
 /**
- * The day's manifest (CONTRACT §10): the sha256, size and S3 version of every other file written into
+ * The day's manifest (docs/integrity.md): the sha256, size and S3 version of every other file written into
  * `reports/<date>/`, and the link to the most recent earlier day's manifest bytes. The days form a hash chain.
  * Pure: digests come in computed; the bytes of a manifest depend only on its inputs.
  */

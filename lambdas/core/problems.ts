@@ -32,7 +32,7 @@ export const waivedKey = (rowId: string, problem: string): string => `${rowId}\u
 
 /** A row's evidence could not all be read: its state is unknown this run. */
 const isUncertain = (r: RowEvaluation): boolean =>
-  r.report.findings.some((f) => f.code === 'evidence-unreadable');
+  r.report.findings.some((f) => f.code === 'evidence-unreadable' && f.severity === 'error');
 
 /** Error findings of the policy (not the schedule), by row; document-level ones under `_policy`. */
 function policyErrorRows(findings: readonly Finding[]): string[] {

@@ -30,7 +30,8 @@ function blockersOf(documentFindings: readonly Finding[], rows: readonly RowRepo
   for (const row of rows) {
     for (const finding of row.findings) {
       const blocks =
-        (row.blocking && BLOCKING_ROW_CODES.has(finding.code)) || finding.code === 'evidence-unreadable';
+        (row.blocking && BLOCKING_ROW_CODES.has(finding.code)) ||
+        (finding.code === 'evidence-unreadable' && finding.severity === 'error');
       if (blocks) add({ code: finding.code, rowId: row.rowId, message: finding.message });
     }
   }

@@ -79,7 +79,7 @@ function drillReport(
   };
 }
 
-/** The waivers of a run (CONTRACT §8): each entry of the file with its state, and where the file came from. */
+/** The waivers of a run (docs/waivers.md): each entry of the file with its state, and where the file came from. */
 export interface WaiverSection {
   readonly records: readonly WaiverRecord[];
   readonly source: Source | null;

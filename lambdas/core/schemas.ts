@@ -127,7 +127,7 @@ export const CutoverScheduleSchema = z.union([
 const someText = (field: string) => z.string().regex(/\S/, { error: `${field} must not be empty` });
 
 /**
- * One waiver (CONTRACT §8): the time-boxed, approved acceptance of known problems of one row. Strict: a field
+ * One waiver (docs/waivers.md): the time-boxed, approved acceptance of known problems of one row. Strict: a field
  * the schema does not define makes the waiver invalid, so a misspelt field never passes unnoticed.
  */
 export const WaiverSchema = z.strictObject({
@@ -175,7 +175,7 @@ export const FindingSchema = z.object({
   path: z.string().optional(),
   key: z.string().optional(),
   message: z.string(),
-  /** The id of the active waiver that accepts this finding (CONTRACT §8). */
+  /** The id of the active waiver that accepts this finding (docs/waivers.md). */
   waivedBy: z.string().optional(),
 });
 export type Finding = z.infer<typeof FindingSchema>;
@@ -188,7 +188,7 @@ export const RowFindingSchema = z.object({
   drillId: z.string().optional(),
   windowId: z.string().optional(),
   deadline: z.string().optional(),
-  /** The id of the active waiver that accepts this finding (CONTRACT §8); the row's status is unchanged. */
+  /** The id of the active waiver that accepts this finding (docs/waivers.md); the row's status is unchanged. */
   waivedBy: z.string().optional(),
 });
 export type RowFinding = z.infer<typeof RowFindingSchema>;
@@ -248,7 +248,7 @@ export const PromotionSchema = z.object({
   decision: z.enum(['go', 'no-go']),
   window: z.object({ id: z.string(), startsAt: z.string(), endsAt: z.string() }).nullable(),
   blockers: z.array(BlockerSchema),
-  /** Blockers accepted by an active waiver (CONTRACT §8), sorted like `blockers`. */
+  /** Blockers accepted by an active waiver (docs/waivers.md), sorted like `blockers`. */
   waived: z.array(WaivedBlockerSchema),
   consumedEvidence: z.array(ConsumedEvidenceSchema),
 });
@@ -296,7 +296,7 @@ export const WaiverRecordSchema = z.object({
 });
 export type WaiverRecord = z.infer<typeof WaiverRecordSchema>;
 
-/** What started a run (CONTRACT §11): the schedule, changed evidence (S3 events) or a person or tool. */
+/** What started a run (docs/events.md): the schedule, changed evidence (S3 events) or a person or tool. */
 export const TriggerSchema = z.object({
   kind: z.enum(TRIGGER_KINDS),
   /** How many events started it (0 for a scheduled or manual run). */
@@ -483,7 +483,7 @@ export const LedgerV1Schema = z.object({
 // ---------------------------------------------------------------- audit outputs (history)
 
 /**
- * One line of `history/date=<YYYY-MM-DD>/rows.jsonl`: one row on one day (CONTRACT §9). `findings` are the row's
+ * One line of `history/date=<YYYY-MM-DD>/rows.jsonl`: one row on one day (docs/audit-outputs.md). `findings` are the row's
  * finding codes (each once, in the report's order); `waived` is true when an active waiver covers at least one of
  * them; `decision` is the day's promotion decision.
  */

@@ -1,5 +1,5 @@
 /**
- * Verification of the manifest hash chain (CONTRACT §10), pure: given what was listed and the digests of what was
+ * Verification of the manifest hash chain (docs/integrity.md), pure: given what was listed and the digests of what was
  * read, the problems as `<date> <problem> <file>` lines. The orchestration (`lambdas/verify.ts`) does the reading.
  */
 import type { VerifyProblem } from '../constants';

@@ -1,5 +1,5 @@
 /**
- * What active waivers do to a run (CONTRACT §8). The row's status never changes: the truth stays visible. Each
+ * What active waivers do to a run (docs/waivers.md). The row's status never changes: the truth stays visible. Each
  * finding an active waiver covers carries `waivedBy`; each blocker it covers moves from `promotion.blockers` to
  * `promotion.waived` and the decision ignores it; its problems alert nothing while it is active, and it alerts
  * `waiver-expiring` within `warnDays` of its end. An invalid, pending or expired waiver changes nothing. Pure.

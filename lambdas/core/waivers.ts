@@ -1,5 +1,5 @@
 /**
- * The waivers document (CONTRACT §8): each entry validated into a waiver, or found invalid, and its state at
+ * The waivers document (docs/waivers.md): each entry validated into a waiver, or found invalid, and its state at
  * `now`. Fail closed: a file that cannot be read or does not hold, and every entry that is not valid, waives
  * nothing; each such problem is a `waiver-invalid` warning with the key and the JSON path. Pure.
  */

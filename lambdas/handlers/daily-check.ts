@@ -284,7 +284,7 @@ function runner({ adapters, options, clock, logger, metrics }: RunnerParts) {
           options,
         ),
       logger,
-      metrics,
+      trigger.kind === 'evidence-change' ? null : metrics,
     );
     const lagSeconds = eventsAt === null ? null : Math.max(0, clock().getTime() - eventsAt) / 1000;
     const chain = await checkChain(adapters.reports, options.concurrency, logger);
@@ -324,18 +324,21 @@ function monitorDeps(
   };
 }
 
-/** Runs the monitor; a failed run is logged with what it did write, counted as RunSucceeded 0, and rethrown. */
+/**
+ * Runs the monitor; a failed run is logged with what it did write and rethrown. A scheduled or manual run also
+ * counts as `RunSucceeded` 0 (`heartbeat`); a run started by evidence changes says nothing of the heartbeat.
+ */
 async function runOrLog(
   run: () => Promise<RunResult>,
   logger: HandlerLogger,
-  metrics: HandlerMetrics,
+  heartbeat: HandlerMetrics | null,
 ): Promise<RunResult> {
   try {
     return await run();
   } catch (error) {
     logger.error(failureMessage(error), asError(error));
-    metrics.addMetric(METRICS.runSucceeded, MetricUnit.Count, 0);
-    metrics.publishStoredMetrics();
+    heartbeat?.addMetric(METRICS.runSucceeded, MetricUnit.Count, 0);
+    heartbeat?.publishStoredMetrics();
     throw error;
   }
 }

@@ -1,5 +1,5 @@
 /**
- * A batch of S3 events from the evidence queue (CONTRACT §11): every record is parsed on its own; a malformed one
+ * A batch of S3 events from the evidence queue (docs/events.md): every record is parsed on its own; a malformed one
  * is a batch item failure (SQS redelivers it, then moves it to the dead-letter queue), never the batch's failure.
  * The well-formed ones start ONE full evaluation at the current time. If that evaluation fails (the store is
  * unreachable, a report, the ledger or an alert could not be written), the error is thrown: Lambda then returns

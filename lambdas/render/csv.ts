@@ -1,5 +1,5 @@
 /**
- * `usr-readiness-rows.csv` (CONTRACT §9): RFC 4180 (CRLF line ends, fields quoted where they hold a comma, a quote
+ * `usr-readiness-rows.csv` (docs/audit-outputs.md): RFC 4180 (CRLF line ends, fields quoted where they hold a comma, a quote
  * or a line break), UTF-8 without a byte-order mark, one line per row sorted by id, the header exactly
  * `CSV_HEADER`. A cell that a spreadsheet could run as a formula gets a leading `'` (csv-stringify's
  * `escape_formulas`: cells starting with `=`, `+`, `-`, `@`, tab or carriage return, and the full-width `＝ ＋ － ＠`).

@@ -1,5 +1,5 @@
 /**
- * The self-contained HTML report `usr-readiness-report.html` (CONTRACT §9): one page that loads nothing (its
+ * The self-contained HTML report `usr-readiness-report.html` (docs/audit-outputs.md): one page that loads nothing (its
  * Content-Security-Policy forbids every load; its style and script are inline and allowed by hash), readable with
  * JavaScript off and printable. Decision and window first, then blockers, waived blockers, policy findings, the
  * changes since the previous day, and every row with a 90-day strip. A pure function of the report data; every

@@ -40,7 +40,7 @@ export interface EvidenceEventsInputs {
   readonly topics: Topics;
 }
 
-/** Event-driven evaluation (CONTRACT §11): what the construct exposes of it. */
+/** Event-driven evaluation (docs/events.md): what the construct exposes of it. */
 export interface EvidenceEvents {
   /** The rule that routes the evidence bucket's S3 events to the queue. */
   readonly rule: events.Rule;

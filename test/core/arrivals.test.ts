@@ -1,6 +1,8 @@
 import { planArrivals, withArrivalWarnings, withArrivals } from '../../lambdas/core/arrivals';
 import type { RowEvaluation } from '../../lambdas/core/evaluate-row';
 import type { RunVerdict } from '../../lambdas/core/evaluate-run';
+import { alertingProblems } from '../../lambdas/core/problems';
+import { decidePromotion } from '../../lambdas/core/promotion';
 import { at, evidence, incidentRow, judged } from '../fixtures/core/builders';
 
 const NOW = at('2026-11-25T06:00:00Z');
@@ -71,6 +73,29 @@ describe('withArrivals', () => {
     const future = judged(row, evidence(row, '2026-11-26T00:00:00Z'), NOW);
     const once = withArrivals(evaluation, [future], NOW);
     expect(withArrivals(once, [future], NOW).report.findings).toHaveLength(1);
+  });
+
+  it('reports an arrival that could not be read as a warning: it neither blocks promotion nor unsettles the row', () => {
+    const unreadable = {
+      kind: 'unreadable' as const,
+      key: `drills/${row.id}/20261125T050000Z-x.json`,
+      message: 'SlowDown',
+    };
+    const out = withArrivals(evaluation, [unreadable], NOW);
+    expect(out.report.findings.map((f) => [f.code, f.severity])).toEqual([
+      ['evidence-unreadable', 'warning'],
+    ]);
+    expect(decidePromotion([], [out.report], null).decision).toBe('go');
+    const { canClose } = alertingProblems({ rows: [out], documentFindings: [] });
+    expect(
+      canClose({
+        rowId: row.id,
+        topic: 'overdue',
+        blocking: true,
+        firstSeen: '2026-11-20T00:00:00Z',
+        lastAlerted: null,
+      }),
+    ).toBe(true);
   });
 
   it('returns the evaluation unchanged without arrivals', () => {

@@ -1,5 +1,5 @@
 /**
- * `runMonitor` started by evidence changes (CONTRACT §11), on in-memory ports: the trigger in the validation
+ * `runMonitor` started by evidence changes (docs/events.md), on in-memory ports: the trigger in the validation
  * report, what a triggered run sends next to the scheduled one, and drills checked on arrival.
  */
 import { DEFAULT_PARAMETERS } from '../../lambdas/core/cadence';

@@ -1,5 +1,5 @@
 /**
- * Waivers through `runMonitor` with the in-memory ports (CONTRACT §8): reports, the promotion decision and the
+ * Waivers through `runMonitor` with the in-memory ports (docs/waivers.md): reports, the promotion decision and the
  * alerts of a waived problem, of an expiring waiver and of a waiver that has ended.
  */
 import { DEFAULT_PARAMETERS } from '../../lambdas/core/cadence';

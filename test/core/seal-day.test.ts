@@ -4,7 +4,7 @@ import type { ObjectMeta, PutResult, ReadResult, ReportSink } from '../../lambda
 import { latestAsOf, writeOutputs } from '../../lambdas/write-reports';
 import { reportFiles, runAt, writeDay } from '../fixtures/core/chain';
 import { MemoryReportSink } from '../fixtures/core/memory-store';
-import { sha256 } from '../../lambdas/collect-row';
+import { sha256 } from '../../lambdas/run-helpers';
 
 /** A sink that answers each write with a version id, like a versioned bucket. */
 class VersionedSink implements ReportSink {

@@ -1,5 +1,5 @@
 /**
- * The daily-check handler given an SQS batch of S3 events (CONTRACT §11) and the scheduled run next to it, on
+ * The daily-check handler given an SQS batch of S3 events (docs/events.md) and the scheduled run next to it, on
  * mocked S3 and SNS clients.
  */
 import { Metrics } from '@aws-lambda-powertools/metrics';
@@ -152,7 +152,7 @@ describe('daily-check handler given an SQS batch of S3 events', () => {
         $metadata: { httpStatusCode: 404 },
       }),
     );
-    const { handler, logger } = harness('2026-11-25T07:01:00Z');
+    const { handler, logger, metrics } = harness('2026-11-25T07:01:00Z');
     const batch = sqsBatch([
       objectCreated(BUCKET, 'usr/drills/incident-a/x.json', { time: '2026-11-25T07:00:00Z' }),
     ]);
@@ -161,6 +161,8 @@ describe('daily-check handler given an SQS batch of S3 events', () => {
       'daily check failed: the store could not be reached; no reports were written',
       expect.any(StoreUnreachableError),
     );
+    // The heartbeat belongs to the schedule: a failed triggered run says nothing about it either way.
+    expect(metrics.emitted.some((m) => 'RunSucceeded' in m)).toBe(false);
   });
 
   it('measures EvaluationLagSeconds from the earliest event and leaves the heartbeat to the schedule', async () => {

@@ -1,5 +1,5 @@
 /**
- * The construct's event-driven evaluation (CONTRACT §11, docs/events.md): bucket notifications, the rule and its
+ * The construct's event-driven evaluation (docs/events.md): bucket notifications, the rule and its
  * key prefixes, the encrypted queue and its dead-letter queue, the batching event source with partial batch
  * responses, one evaluation at a time, the alarm, and cdk-nag over the imported-bucket variants.
  */

@@ -178,6 +178,14 @@ describe('ReadinessMonitorStack', () => {
     });
   });
 
+  it('leaves event-driven evaluation out with evaluateOnEvidenceChange false (an account without spare concurrency)', () => {
+    const on = Template.fromStack(new ReadinessMonitorStack(newApp({}), 'Usr'));
+    const off = new ReadinessMonitorStack(newApp({ evaluateOnEvidenceChange: 'false' }), 'Usr');
+    expect(Object.keys(on.findResources('AWS::Lambda::Function'))).toHaveLength(2);
+    expect(Object.keys(Template.fromStack(off).findResources('AWS::Lambda::Function'))).toHaveLength(1);
+    expect(off.monitor.evidenceEvents).toBeUndefined();
+  });
+
   it('fails to build from contradictory context, with a lowercase message', () => {
     const message = errorOf(
       () =>

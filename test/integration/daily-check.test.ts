@@ -138,7 +138,7 @@ describe('daily-check handler (the real `handler` export) on the example store i
     summary = await handler({ now: NOW });
   });
 
-  it('returns the run summary: no-go, 12 rows, 1 waived blocker, 10 alerts published, 6 report keys', () => {
+  it('returns the run summary: no-go, 12 rows, 1 waived blocker, 10 alerts published, every output of the day and of latest', () => {
     expect(summary).toEqual(
       expect.objectContaining({
         asOf: NOW,

@@ -1,5 +1,5 @@
 /**
- * Event-driven evaluation end to end on loopback (fauxqs; CONTRACT §11): evidence in S3, the S3 events sent to an
+ * Event-driven evaluation end to end on loopback (fauxqs; docs/events.md): evidence in S3, the S3 events sent to an
  * SQS queue as the EventBridge rule target sends them (the event as the message body), received from that queue
  * and handed to the handler as the SQS event source hands them to Lambda, alerts published to SNS and received
  * through an SNS→SQS subscription.

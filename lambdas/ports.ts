@@ -134,10 +134,15 @@ export class StoreUnreachableError extends Error {
 }
 
 export class ReportWriteError extends Error {
-  override readonly name = 'ReportWriteError';
+  override readonly name: string = 'ReportWriteError';
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
   }
+}
+
+/** Another run holds the store's run lease past this run's patience: nothing was evaluated or written. */
+export class StoreBusyError extends ReportWriteError {
+  override readonly name = 'StoreBusyError';
 }
 
 /** The alert ledger exists but cannot be used: alerting stops (reports are still written) until an operator acts. */

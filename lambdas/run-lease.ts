@@ -8,7 +8,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { LEASE_POLL_MS, RUN_LEASE_KEY } from './constants';
 import { heldLease, leaseState, releasedLease } from './core/run-lease';
 import type { LedgerStore } from './ports';
-import { ReportWriteError } from './ports';
+import { StoreBusyError } from './ports';
 
 export interface LeaseOptions {
   /** This run's name (`<host>:<pid>:<start>` for the CLI, the request id in Lambda). */
@@ -49,7 +49,7 @@ async function acquire(store: LedgerStore, options: LeaseOptions): Promise<strin
       continue;
     }
     if (now + LEASE_POLL_MS > giveUpAt)
-      throw new ReportWriteError(
+      throw new StoreBusyError(
         `${RUN_LEASE_KEY}: another run (${state.holder}) is evaluating this store until ${state.expiresAt}; gave up waiting after ${Math.round((now - start) / 1000)} s`,
       );
     await sleep(LEASE_POLL_MS);

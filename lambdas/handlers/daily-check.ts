@@ -21,7 +21,7 @@ import { isSqsBatch, reportedTrigger, runTrigger } from '../core/evidence-events
 import type { MonitorDeps, MonitorOptions, RunResult, RunSummary } from '../monitor';
 import { LEDGER_KEY, runMonitor } from '../monitor';
 import { makeS3Client, makeSnsClient } from '../adapters/aws-clients';
-import { LedgerError, StoreUnreachableError } from '../ports';
+import { LedgerError, StoreBusyError, StoreUnreachableError } from '../ports';
 import { S3EvidenceStore, S3LedgerStore, S3ReportSink } from '../adapters/s3-store';
 import { SnsAlertSink } from '../adapters/sns-alerts';
 import { checkChain } from './chain-check';
@@ -211,6 +211,8 @@ function undeliveredError(result: RunResult, location: string): AlertDeliveryErr
 function failureMessage(error: unknown): string {
   if (error instanceof StoreUnreachableError)
     return 'daily check failed: the store could not be reached; no reports were written';
+  if (error instanceof StoreBusyError)
+    return 'daily check not run: another run is evaluating the store; nothing was written (the platform retries)';
   if (error instanceof LedgerError)
     return 'daily check failed: the reports were written, but the alert ledger cannot be used; no alert was sent';
   return 'daily check failed: a report or the alert ledger could not be written';

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { heldLease, leaseState, releasedLease } from '../../lambdas/core/run-lease';
 import { localHolderGone, withRunLease } from '../../lambdas/run-lease';
-import { ReportWriteError } from '../../lambdas/ports';
+import { ReportWriteError, StoreBusyError } from '../../lambdas/ports';
 import { MemoryLedgerStore } from '../fixtures/core/memory-store';
 
 const T = Date.parse('2026-11-25T06:00:00Z');
@@ -89,6 +89,7 @@ describe('withRunLease', () => {
       { by: 'run-a', deadline: T + 10_000, clock, sleep: (ms) => (advance(ms), Promise.resolve()) },
       () => ((ran = true), Promise.resolve()),
     );
+    await expect(attempt).rejects.toBeInstanceOf(StoreBusyError);
     await expect(attempt).rejects.toBeInstanceOf(ReportWriteError);
     await expect(attempt).rejects.toThrow(
       /^state\/run-lease\.json: another run \(run-b\) is evaluating this store until 2026-11-25T07:00:00Z; gave up waiting after 4 s$/,

@@ -2,15 +2,12 @@
  * Spawns the real `usr-readiness` binary against S3 and SNS on loopback (fauxqs, through --endpoint-url):
  * exit codes, reports written to S3, alerts delivered to SNS, and a store that cannot be reached.
  */
-import { spawn } from 'node:child_process';
-import * as path from 'node:path';
 import { DrillReportSchema, LedgerSchema, ValidationReportSchema } from '../../lambdas/core/schemas';
-import type { SubscribedQueue } from './support';
+import type { CliRun, SubscribedQueue } from './support';
 import {
-  CREDENTIALS,
+  runCli,
   EXAMPLE_STORE,
   NOW,
-  REPO,
   AUDIT_FILES,
   OUTPUT_FILES,
   REPORT_FILES,
@@ -32,7 +29,6 @@ import {
   uploadDirectory,
 } from './support';
 
-const bin = path.join(REPO, 'bin', 'usr-readiness.js');
 const s3 = s3Client();
 const sns = snsClient();
 const sqs = sqsClient();
@@ -43,37 +39,7 @@ afterAll(() => {
   sqs.destroy();
 });
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/**
- * Runs the CLI with only dummy credentials in its environment: the endpoint and region come from the flags,
- * not from AWS_ENDPOINT_URL/AWS_REGION or a profile. Asynchronous, so the jest worker stays responsive.
- */
-function run(args: readonly string[]): Promise<Run> {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env))
-    if (!name.startsWith('AWS_') && value !== undefined) env[name] = value;
-  Object.assign(env, {
-    AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
-    AWS_CONFIG_FILE: path.join(REPO, 'test', 'integration', 'no-such-aws-config'),
-    AWS_SHARED_CREDENTIALS_FILE: path.join(REPO, 'test', 'integration', 'no-such-aws-credentials'),
-    NODE_NO_WARNINGS: '1',
-  });
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: REPO, env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const run = runCli;
 
 const awsFlags = (): string[] => ['--endpoint-url', endpoint(), '--region', 'us-east-1'];
 
@@ -81,7 +47,7 @@ describe('usr-readiness check against S3 and SNS', () => {
   const bucket = uniqueName('cli');
   let topicArn = '';
   let queue: SubscribedQueue;
-  let first: Run;
+  let first: CliRun;
 
   beforeAll(async () => {
     await createBucket(s3, bucket);

@@ -4,13 +4,11 @@
  * VersionId on PutObject, no GetBucketVersioning status, no ListObjectVersions): `--versions` is shown to say so,
  * and the version checks themselves are covered with a mocked client (test/adapters/s3-versions.test.ts).
  */
-import { spawn } from 'node:child_process';
-import * as path from 'node:path';
 import { S3ReportSink } from '../../lambdas/adapters/s3-store';
 import type { ChainStore } from '../fixtures/core/tamper-cases';
 import { defineGateCases, defineRunCases, defineVerifyCases } from '../fixtures/core/tamper-cases';
 import { flipByte, s3Tamperer, writeDays } from '../fixtures/core/chain';
-import { CREDENTIALS, REPO, createBucket, endpoint, s3Client, uniqueName } from './support';
+import { createBucket, endpoint, runCli, s3Client, uniqueName } from './support';
 
 const s3 = s3Client();
 const bucket = uniqueName('chain');
@@ -39,37 +37,7 @@ describe('runGate on S3', () => {
   defineGateCases(s3Store);
 });
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** The real binary, with dummy credentials only; endpoint and region from the flags. */
-function run(args: readonly string[]): Promise<Run> {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env))
-    if (!name.startsWith('AWS_') && value !== undefined) env[name] = value;
-  Object.assign(env, {
-    AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
-    AWS_CONFIG_FILE: path.join(REPO, 'test', 'integration', 'no-such-aws-config'),
-    AWS_SHARED_CREDENTIALS_FILE: path.join(REPO, 'test', 'integration', 'no-such-aws-credentials'),
-    NODE_NO_WARNINGS: '1',
-  });
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(REPO, 'bin', 'usr-readiness.js'), ...args], {
-      cwd: REPO,
-      env,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const run = runCli;
 
 describe('usr-readiness verify and gate against S3', () => {
   const aws = (): string[] => ['--endpoint-url', endpoint(), '--region', 'us-east-1'];

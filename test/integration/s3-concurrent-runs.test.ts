@@ -4,7 +4,6 @@
  * (test/fixtures/conditional-s3-proxy.ts). Real `usr-readiness check` processes, started together on one
  * `s3://…` store and output, each with its own JSON-lines alert file: every alert is published exactly once.
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -14,10 +13,18 @@ import { LedgerSchema } from '../../lambdas/core/schemas';
 import type { ConditionalProxy } from '../fixtures/conditional-s3-proxy';
 import { startConditionalProxy } from '../fixtures/conditional-s3-proxy';
 import { row } from '../fixtures/store-builder';
-import { CREDENTIALS, REGION, REPO, createBucket, endpoint, getJson, s3Client, uniqueName } from './support';
+import {
+  CREDENTIALS,
+  REGION,
+  createBucket,
+  endpoint,
+  getJson,
+  runCli,
+  s3Client,
+  uniqueName,
+} from './support';
 
 const ROWS = 500;
-const bin = path.join(REPO, 'bin', 'usr-readiness.js');
 
 let proxy: ConditionalProxy;
 let s3: S3Client;
@@ -90,32 +97,7 @@ describe('S3LedgerStore through the proxy', () => {
   });
 });
 
-/** The CLI with only dummy credentials: endpoint and region come from the flags. */
-function cliEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env))
-    if (!name.startsWith('AWS_') && value !== undefined) env[name] = value;
-  Object.assign(env, {
-    AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
-    AWS_CONFIG_FILE: path.join(REPO, 'test', 'integration', 'no-such-aws-config'),
-    AWS_SHARED_CREDENTIALS_FILE: path.join(REPO, 'test', 'integration', 'no-such-aws-credentials'),
-    NODE_NO_WARNINGS: '1',
-  });
-  return env;
-}
-
-function spawnCli(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: REPO, env: cliEnv() });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const spawnCli = runCli;
 
 function runCheck(
   now: string,

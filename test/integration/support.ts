@@ -4,6 +4,7 @@
  * buckets, subscribe queues to a topic and receive what SNS delivered. Every test file creates its own
  * uniquely named bucket, topic and queues, so files running in parallel workers do not interfere.
  */
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
@@ -316,3 +317,40 @@ export const delivered = (alerts: readonly DeliveredAlert[]): string[] =>
 // ---------------------------------------------------------------- in-memory ports for the reference runs
 
 export { MemoryAlertSink, MemoryLedgerStore, MemoryReportSink } from '../fixtures/core/memory-store';
+
+// ---------------------------------------------------------------- the real binary
+
+export interface CliRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Runs `bin/usr-readiness.js` with only dummy credentials in its environment: the endpoint and region come from its
+ * flags, not from AWS_ENDPOINT_URL/AWS_REGION or a profile. Asynchronous, so the jest worker stays responsive.
+ */
+export function runCli(args: readonly string[]): Promise<CliRun> {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env))
+    if (!name.startsWith('AWS_') && value !== undefined) env[name] = value;
+  Object.assign(env, {
+    AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+    AWS_CONFIG_FILE: path.join(REPO, 'test', 'integration', 'no-such-aws-config'),
+    AWS_SHARED_CREDENTIALS_FILE: path.join(REPO, 'test', 'integration', 'no-such-aws-credentials'),
+    NODE_NO_WARNINGS: '1',
+  });
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(REPO, 'bin', 'usr-readiness.js'), ...args], {
+      cwd: REPO,
+      env,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}

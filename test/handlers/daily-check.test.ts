@@ -1,23 +1,16 @@
+import { FakeBucket } from '../fixtures/fake-s3';
 import { LedgerSchema } from '../../lambdas/core/schemas';
-import { Readable } from 'node:stream';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import {
   GetObjectCommand,
   ListObjectsV2Command,
   NoSuchBucket,
-  NoSuchKey,
   PutObjectCommand,
   S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
-import type {
-  GetObjectCommandInput,
-  ListObjectsV2CommandInput,
-  PutObjectCommandInput,
-} from '@aws-sdk/client-s3';
 import { PublishBatchCommand, SNSClient, SNSServiceException } from '@aws-sdk/client-sns';
 import type { PublishBatchCommandInput } from '@aws-sdk/client-sns';
-import { sdkStreamMixin } from '@smithy/util-stream';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import type { DailyCheckConfig } from '../../lambdas/handlers/config';
@@ -90,60 +83,9 @@ const DRILL = {
   channelsUsed: ['#inc-bridge'],
 };
 
-/** A tiny in-memory bucket behind the mocked S3 client: GetObject, ListObjectsV2 and conditional PutObject. */
+/** The in-memory bucket behind the S3 mock (test/fixtures/fake-s3.ts); its objects by key. */
 function fakeBucket(initial: Record<string, unknown>): Map<string, { body: string; etag: string }> {
-  const objects = new Map<string, { body: string; etag: string }>();
-  let version = 0;
-  const put = (key: string, body: string) => objects.set(key, { body, etag: `"etag-${++version}"` });
-  for (const [key, value] of Object.entries(initial)) put(key, JSON.stringify(value));
-
-  s3.on(GetObjectCommand).callsFake((input: GetObjectCommandInput) => {
-    const object = objects.get(input.Key ?? '');
-    if (!object)
-      return Promise.reject(
-        new NoSuchKey({ message: 'The specified key does not exist.', $metadata: { httpStatusCode: 404 } }),
-      );
-    return Promise.resolve({
-      Body: sdkStreamMixin(Readable.from([Buffer.from(object.body)])),
-      ContentLength: Buffer.byteLength(object.body),
-      ETag: object.etag,
-      LastModified: new Date('2026-11-20T10:06:00Z'),
-    });
-  });
-  s3.on(ListObjectsV2Command).callsFake((input: ListObjectsV2CommandInput) => {
-    const keys = [...objects.keys()]
-      .filter(
-        (k) => k.startsWith(input.Prefix ?? '') && (input.StartAfter === undefined || k > input.StartAfter),
-      )
-      .sort()
-      .slice(0, input.MaxKeys ?? 1000);
-    return Promise.resolve({
-      Contents: keys.map((Key) => ({
-        Key,
-        Size: objects.get(Key)?.body.length ?? 0,
-        ETag: objects.get(Key)?.etag,
-      })),
-      IsTruncated: false,
-    });
-  });
-  s3.on(PutObjectCommand).callsFake((input: PutObjectCommandInput) => {
-    const key = input.Key ?? '';
-    const existing = objects.get(key);
-    if (
-      (input.IfNoneMatch === '*' && existing) ||
-      (input.IfMatch !== undefined && existing?.etag !== input.IfMatch)
-    )
-      return Promise.reject(
-        new S3ServiceException({
-          name: 'PreconditionFailed',
-          $fault: 'client',
-          $metadata: { httpStatusCode: 412 },
-        }),
-      );
-    put(key, typeof input.Body === 'string' ? input.Body : '');
-    return Promise.resolve({ ETag: objects.get(key)?.etag });
-  });
-  return objects;
+  return new FakeBucket(s3, initial).objects;
 }
 
 /** Powertools Metrics that keeps the EMF documents it would print. */

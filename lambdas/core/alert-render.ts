@@ -105,6 +105,26 @@ export function summarise(topic: LedgerEntry['topic'], rowId: string, report: Ro
   }
 }
 
+/**
+ * The envelope every alert about a row shares: its id and type, the row's message attributes, the one-line
+ * subject, and a body that opens with the subject, the type and the row id, followed by `facts`.
+ */
+function rowAlert(
+  intent: AlertIntent,
+  row: PolicyRow | null,
+  subject: string,
+  facts: Record<string, unknown>,
+): Alert {
+  const { entry, alertType } = intent;
+  return {
+    id: intent.id,
+    alertType,
+    attributes: { alertType, ...rowAttributes(entry, row) },
+    subject,
+    body: { subject, alertType, rowId: entry.rowId, ...facts },
+  };
+}
+
 function problemAlert(intent: AlertIntent, ctx: RenderContext): Alert {
   const { entry } = intent;
   const row = ctx.rowsById.get(entry.rowId) ?? null;
@@ -116,35 +136,26 @@ function problemAlert(intent: AlertIntent, ctx: RenderContext): Alert {
   const dueAt = report?.dueAt ?? null;
   const daysOverdue =
     entry.topic === 'overdue' && dueAt !== null ? Math.floor((ctx.now - Date.parse(dueAt)) / DAY_MS) : null;
-  return {
-    id: intent.id,
-    alertType: intent.alertType,
-    attributes: { alertType: intent.alertType, ...rowAttributes(entry, row) },
-    subject,
-    body: {
-      subject,
-      alertType: intent.alertType,
-      rowId: entry.rowId,
-      runbookId: row?.runbookId ?? null,
-      phase: row?.phase ?? null,
-      severityClass: row?.severityClass ?? null,
-      blocking: entry.blocking,
-      roles: row ? [...row.requiredRoles] : [],
-      asOf: isoInstant(ctx.now),
-      openSince: entry.firstSeen,
-      reminder: intent.kind === 'reminder',
-      status: report?.status ?? null,
-      dueAt,
-      daysOverdue,
-      deadline: finding?.deadline ?? null,
-      windowId: finding?.windowId ?? null,
-      message: finding?.message ?? summarise(entry.topic, entry.rowId, report),
-      failures: (report?.failures ?? [])
-        .slice(0, MAX_LISTED)
-        .map((f) => ({ key: f.key, remediation: f.remediation })),
-      reportKey: ctx.reportKey,
-    },
-  };
+  return rowAlert(intent, row, subject, {
+    runbookId: row?.runbookId ?? null,
+    phase: row?.phase ?? null,
+    severityClass: row?.severityClass ?? null,
+    blocking: entry.blocking,
+    roles: row ? [...row.requiredRoles] : [],
+    asOf: isoInstant(ctx.now),
+    openSince: entry.firstSeen,
+    reminder: intent.kind === 'reminder',
+    status: report?.status ?? null,
+    dueAt,
+    daysOverdue,
+    deadline: finding?.deadline ?? null,
+    windowId: finding?.windowId ?? null,
+    message: finding?.message ?? summarise(entry.topic, entry.rowId, report),
+    failures: (report?.failures ?? [])
+      .slice(0, MAX_LISTED)
+      .map((f) => ({ key: f.key, remediation: f.remediation })),
+    reportKey: ctx.reportKey,
+  });
 }
 
 function waiverAlert(intent: AlertIntent, ctx: RenderContext): Alert {
@@ -153,49 +164,31 @@ function waiverAlert(intent: AlertIntent, ctx: RenderContext): Alert {
   const waiver = entry.ref === undefined ? undefined : ctx.waiversById?.get(entry.ref);
   const expires = waiver?.expiresAt ?? '?';
   const subject = subjectOf(`WAIVER EXPIRING ${entry.rowId}: ${entry.ref ?? '?'} ends ${expires}`);
-  return {
-    id: intent.id,
-    alertType: intent.alertType,
-    attributes: { alertType: intent.alertType, ...rowAttributes(entry, row) },
-    subject,
-    body: {
-      subject,
-      alertType: intent.alertType,
-      rowId: entry.rowId,
-      waiverId: entry.ref ?? null,
-      codes: waiver ? [...waiver.codes] : [],
-      expiresAt: waiver?.expiresAt ?? null,
-      approvedBy: waiver?.approvedBy ?? null,
-      reason: waiver?.reason ?? null,
-      blocking: entry.blocking,
-      asOf: isoInstant(ctx.now),
-      reminder: intent.kind === 'reminder',
-      reportKey: ctx.reportKey,
-    },
-  };
+  return rowAlert(intent, row, subject, {
+    waiverId: entry.ref ?? null,
+    codes: waiver ? [...waiver.codes] : [],
+    expiresAt: waiver?.expiresAt ?? null,
+    approvedBy: waiver?.approvedBy ?? null,
+    reason: waiver?.reason ?? null,
+    blocking: entry.blocking,
+    asOf: isoInstant(ctx.now),
+    reminder: intent.kind === 'reminder',
+    reportKey: ctx.reportKey,
+  });
 }
 
 function recoveredAlert(intent: AlertIntent, ctx: RenderContext): Alert {
   const { entry } = intent;
   const row = ctx.rowsById.get(entry.rowId) ?? null;
   const subject = subjectOf(`RECOVERED ${entry.rowId}: ${entry.topic} has closed`);
-  return {
-    id: intent.id,
-    alertType: 'recovered',
-    attributes: { alertType: 'recovered', ...rowAttributes(entry, row) },
-    subject,
-    body: {
-      subject,
-      alertType: 'recovered',
-      rowId: entry.rowId,
-      problem: entry.topic,
-      openSince: entry.firstSeen,
-      runbookId: row?.runbookId ?? null,
-      blocking: entry.blocking,
-      asOf: isoInstant(ctx.now),
-      reportKey: ctx.reportKey,
-    },
-  };
+  return rowAlert(intent, row, subject, {
+    problem: entry.topic,
+    openSince: entry.firstSeen,
+    runbookId: row?.runbookId ?? null,
+    blocking: entry.blocking,
+    asOf: isoInstant(ctx.now),
+    reportKey: ctx.reportKey,
+  });
 }
 
 function summaryAlert(intent: AlertIntent, ctx: RenderContext): Alert {
